@@ -1,0 +1,1 @@
+export { format, formatWithOptions, inspect } from "./inspect.js";

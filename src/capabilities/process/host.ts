@@ -1,0 +1,35 @@
+// Host half of `process`: the guest object is built by the process bundle on first access; exit() reaches the host
+// through op("exit") and ends the run.
+import type { GuestApi } from "../../engine/guest-api.js";
+
+export interface ProcessGrant {
+  env: Record<string, string>;
+  argv: string[];
+  cwd: string;
+}
+
+export function installProcess(guest: GuestApi, grant: ProcessGrant, onExit: (code: number) => void): { exitCode(): number | undefined } {
+  const ctx = guest.ctx;
+  let proc: ReturnType<GuestApi["keep"]> | undefined;
+  guest.registerOp("exit", (code) => {
+    onExit(ctx.getNumber(code!));
+    return undefined;
+  });
+  guest.defineLazyGlobal("process", () => {
+    const config = ctx.newString(JSON.stringify(grant));
+    proc = guest.keep(guest.callBundle("process", "create", [guest.op(), config], [config]));
+    return proc.dup();
+  });
+  return {
+    /** The guest's process.exitCode, when the program set one. */
+    exitCode() {
+      if (!proc) return undefined;
+      const value = ctx.getProp(proc, "exitCode");
+      try {
+        return ctx.typeof(value) === "number" ? ctx.getNumber(value) : undefined;
+      } finally {
+        value.dispose();
+      }
+    },
+  };
+}

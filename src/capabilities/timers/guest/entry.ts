@@ -1,0 +1,2 @@
+// Guest bundle "timers".
+export { createTimers as create } from "./timers.js";

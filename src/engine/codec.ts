@@ -1,0 +1,430 @@
+// Structured-clone codec shared by the host and the guest.
+//
+// A value is encoded as JSON text plus a list of binary buffers. Only own, enumerable data properties are read
+// (property descriptors, never [[Get]]): no getter, toJSON, toString or Symbol.toPrimitive of the value runs while it
+// is copied. Every intrinsic is captured when this module is evaluated, before any untrusted code can replace it.
+//
+// Node kinds (plain JSON null, booleans, finite numbers and strings stand for themselves):
+//   ["u"] undefined      ["n", "NaN" | "Infinity" | "-Infinity" | "-0"]      ["b", "123"] bigint
+//   ["r", id] reference to an object already seen (cycles and shared references are preserved)
+//   ["A", id, length, [item...]]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
+//   ["D", id, ms | null]   ["R", id, source, flags]   ["E", id, name, message, stack | null, cause?]
+//   ["B", id, bufferIndex]   ["V", id, typeName, bufferIndex]   ["F", id, functionId, name]  (host functions only)
+
+const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
+const { isArray } = Array;
+const { isView } = ArrayBuffer;
+const { apply } = Reflect;
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+const StringCtor = String;
+const mapForEach = Map.prototype.forEach;
+const mapSet = Map.prototype.set;
+const setForEach = Set.prototype.forEach;
+const setAdd = Set.prototype.add;
+const dateGetTime = Date.prototype.getTime;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size")!.get!;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, "size")!.get!;
+const regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, "source")!.get!;
+const regexpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, "flags")!.get!;
+const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
+const abSlice = ArrayBuffer.prototype.slice;
+const typedArrayProto = getPrototypeOf(Uint8Array.prototype) as object;
+const taBuffer = Object.getOwnPropertyDescriptor(typedArrayProto, "buffer")!.get!;
+const taByteOffset = Object.getOwnPropertyDescriptor(typedArrayProto, "byteOffset")!.get!;
+const taByteLength = Object.getOwnPropertyDescriptor(typedArrayProto, "byteLength")!.get!;
+const taTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer")!.get!;
+const dvByteOffset = Object.getOwnPropertyDescriptor(DataView.prototype, "byteOffset")!.get!;
+const dvByteLength = Object.getOwnPropertyDescriptor(DataView.prototype, "byteLength")!.get!;
+const ErrorProto = Error.prototype;
+const ObjectProto = Object.prototype;
+const MapCtor = Map;
+const SetCtor = Set;
+const DateCtor = Date;
+const RegExpCtor = RegExp;
+const DataViewCtor = DataView;
+const typedArrays: Record<string, new (buffer: ArrayBuffer) => unknown> = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+};
+const errorCtors: Record<string, new (message?: string) => Error> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/** Raised when a value cannot be copied (name "DataCloneError", as the web platform names it). */
+export class CloneError extends Error {
+  override name = "DataCloneError";
+}
+
+/** Raised by encode() when the encoding grows past maxBytes. */
+export class CloneSizeError extends Error {
+  override name = "CloneSizeError";
+}
+
+export interface Encoded {
+  json: string;
+  buffers: ArrayBuffer[];
+}
+
+export interface EncodeOptions {
+  /** Largest encoding (JSON characters plus buffer bytes) before a CloneSizeError. */
+  maxBytes?: number;
+  /** Deepest nesting of containers before a CloneError. */
+  maxDepth?: number;
+  /** Called for functions; returns the id under which the function is registered, or undefined to refuse it. */
+  registerFunction?: (fn: Function) => number | undefined;
+  /** Copy the `stack` of errors (false when the stack belongs to the host and must not reach the guest). */
+  includeStacks?: boolean;
+}
+
+export interface DecodeOptions {
+  /** Builds the callable for an encoded host function. */
+  makeFunction?: (id: number, name: string) => unknown;
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 256;
+
+function call<T>(fn: Function, self: unknown, ...args: unknown[]): T {
+  return apply(fn, self, args) as T;
+}
+
+function brand(getter: Function, value: object): boolean {
+  try {
+    call(getter, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isErrorLike(value: object): boolean {
+  let proto: unknown = value;
+  for (let i = 0; i < 64 && proto !== null; i++) {
+    proto = getPrototypeOf(proto);
+    if (proto === ErrorProto) return true;
+  }
+  return false;
+}
+
+/** Reads a data property along the prototype chain without running accessors. */
+function readData(value: object, key: string): unknown {
+  let target: object | null = value;
+  for (let i = 0; i < 64 && target !== null; i++) {
+    const desc = getOwnPropertyDescriptors(target)[key];
+    if (desc) return "value" in desc ? desc.value : undefined;
+    target = getPrototypeOf(target) as object | null;
+  }
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  return "this object";
+}
+
+export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const register = options.registerFunction;
+  const includeStacks = options.includeStacks ?? true;
+  const seen = new MapCtor<object, number>();
+  const buffers: ArrayBuffer[] = [];
+  let out = "";
+  let bufferBytes = 0;
+  let nextId = 0;
+
+  const grow = () => {
+    if (out.length + bufferBytes > maxBytes) throw new CloneSizeError(`encoding exceeds ${maxBytes} bytes`);
+  };
+  const addBuffer = (buffer: ArrayBuffer): number => {
+    bufferBytes += call<number>(abByteLength, buffer);
+    grow();
+    buffers[buffers.length] = buffer;
+    return buffers.length - 1;
+  };
+
+  const walk = (v: unknown, depth: number): void => {
+    switch (typeof v) {
+      case "string":
+        out += jsonStringify(v);
+        grow();
+        return;
+      case "boolean":
+        out += v ? "true" : "false";
+        return;
+      case "number":
+        if (v !== v) out += '["n","NaN"]';
+        else if (v === Number.POSITIVE_INFINITY) out += '["n","Infinity"]';
+        else if (v === Number.NEGATIVE_INFINITY) out += '["n","-Infinity"]';
+        else if (v === 0 && 1 / v < 0) out += '["n","-0"]';
+        else out += "" + v;
+        return;
+      case "undefined":
+        out += '["u"]';
+        return;
+      case "bigint":
+        out += '["b","' + StringCtor(v) + '"]';
+        grow();
+        return;
+      case "symbol":
+        throw new CloneError(`${kindOf(v)} could not be cloned`);
+      case "function": {
+        const id = register ? register(v) : undefined;
+        if (id === undefined) throw new CloneError(`${kindOf(v)} could not be cloned`);
+        const name = readData(v, "name");
+        out += '["F",' + nextId++ + "," + id + "," + jsonStringify(typeof name === "string" ? name : "") + "]";
+        return;
+      }
+    }
+    if (v === null) {
+      out += "null";
+      return;
+    }
+    const obj = v as object;
+    const prior = seen.get(obj);
+    if (prior !== undefined) {
+      out += '["r",' + prior + "]";
+      return;
+    }
+    if (depth >= maxDepth) throw new CloneError(`value is nested deeper than ${maxDepth} levels`);
+    const id = nextId++;
+    seen.set(obj, id);
+    const d = depth + 1;
+
+    const proto = getPrototypeOf(obj);
+    if (proto === ObjectProto || proto === null) {
+      encodeObject(obj, id, d);
+      return;
+    }
+    if (isArray(obj)) {
+      const descs = getOwnPropertyDescriptors(obj) as unknown as Record<string, PropertyDescriptor>;
+      const lengthDesc = descs.length;
+      const length = lengthDesc ? (lengthDesc.value as number) : 0;
+      out += '["A",' + id + "," + length + ",[";
+      for (let i = 0; i < length; i++) {
+        if (i > 0) out += ",";
+        const desc = descs[i];
+        walk(desc && "value" in desc ? desc.value : undefined, d);
+      }
+      out += "]]";
+      return;
+    }
+    if (brand(mapSize, obj)) {
+      out += '["M",' + id + ",[";
+      let first = true;
+      call(mapForEach, obj, (val: unknown, key: unknown) => {
+        if (!first) out += ",";
+        first = false;
+        walk(key, d);
+        out += ",";
+        walk(val, d);
+      });
+      out += "]]";
+      return;
+    }
+    if (brand(setSize, obj)) {
+      out += '["S",' + id + ",[";
+      let first = true;
+      call(setForEach, obj, (val: unknown) => {
+        if (!first) out += ",";
+        first = false;
+        walk(val, d);
+      });
+      out += "]]";
+      return;
+    }
+    if (brand(dateGetTime, obj)) {
+      const t = call<number>(dateGetTime, obj);
+      out += '["D",' + id + "," + (t === t ? "" + t : "null") + "]";
+      return;
+    }
+    if (brand(regexpFlags, obj) && brand(regexpSource, obj) && obj !== RegExpCtor.prototype) {
+      out += '["R",' + id + "," + jsonStringify(call(regexpSource, obj)) + "," + jsonStringify(call(regexpFlags, obj)) + "]";
+      grow();
+      return;
+    }
+    if (brand(abByteLength, obj)) {
+      out += '["B",' + id + "," + addBuffer(call(abSlice, obj, 0)) + "]";
+      return;
+    }
+    if (isView(obj)) {
+      const tag = call<string | undefined>(taTag, obj);
+      let copy: ArrayBuffer;
+      if (tag === undefined) {
+        const start = call<number>(dvByteOffset, obj);
+        copy = call(abSlice, call(dvBuffer, obj), start, start + call<number>(dvByteLength, obj));
+      } else {
+        const start = call<number>(taByteOffset, obj);
+        copy = call(abSlice, call(taBuffer, obj), start, start + call<number>(taByteLength, obj));
+      }
+      out += '["V",' + id + "," + jsonStringify(tag ?? "DataView") + "," + addBuffer(copy) + "]";
+      return;
+    }
+    if (isErrorLike(obj)) {
+      const name = readData(obj, "name");
+      const message = readData(obj, "message");
+      const stack = includeStacks ? readData(obj, "stack") : undefined;
+      out += '["E",' + id + "," + jsonStringify(typeof name === "string" ? name : "Error") + ",";
+      out += jsonStringify(typeof message === "string" ? message : "") + ",";
+      out += typeof stack === "string" ? jsonStringify(stack) : "null";
+      const causeDesc = getOwnPropertyDescriptors(obj).cause;
+      if (causeDesc && "value" in causeDesc) {
+        out += ",";
+        walk(causeDesc.value, d);
+      }
+      out += "]";
+      grow();
+      return;
+    }
+    encodeObject(obj, id, d);
+  };
+
+  const encodeObject = (obj: object, id: number, d: number): void => {
+    const descs = getOwnPropertyDescriptors(obj) as unknown as Record<string, PropertyDescriptor>;
+    const names = objectKeys(descs);
+    out += '["O",' + id + ",[";
+    let first = true;
+    for (let i = 0; i < names.length; i++) {
+      const key = names[i]!;
+      const desc = descs[key]!;
+      if (!desc.enumerable || !("value" in desc)) continue;
+      if (!first) out += ",";
+      first = false;
+      out += jsonStringify(key) + ",";
+      walk(desc.value, d);
+    }
+    out += "]]";
+    grow();
+  };
+
+  walk(value, 0);
+  return { json: out, buffers };
+}
+
+function fail(message: string): never {
+  throw new CloneError(`malformed encoding: ${message}`);
+}
+
+export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
+  const root: unknown = jsonParse(encoded.json);
+  const buffers = encoded.buffers;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH + 8;
+  const objects: unknown[] = [];
+
+  const bind = (id: unknown, value: unknown) => {
+    if (id !== objects.length) fail("object ids out of order");
+    objects[objects.length] = value;
+    return value;
+  };
+  const buffer = (index: unknown): ArrayBuffer => {
+    const b = typeof index === "number" ? buffers[index] : undefined;
+    if (!b) fail("missing buffer");
+    return b;
+  };
+  const list = (v: unknown): unknown[] => (isArray(v) ? v : fail("expected a list"));
+
+  const revive = (node: unknown, depth: number): unknown => {
+    if (node === null || typeof node !== "object") return node;
+    if (depth > maxDepth) fail("nested too deeply");
+    if (!isArray(node)) fail("unexpected object");
+    const d = depth + 1;
+    const id = node[1];
+    switch (node[0]) {
+      case "u":
+        return undefined;
+      case "n":
+        return node[1] === "-0" ? -0 : Number(node[1]);
+      case "b":
+        return BigInt(StringCtor(node[1]));
+      case "r": {
+        if (typeof id !== "number" || id < 0 || id >= objects.length) fail("bad reference");
+        return objects[id];
+      }
+      case "A": {
+        const length = node[2];
+        if (typeof length !== "number" || length < 0 || length > 0xffffffff) fail("bad array length");
+        const arr: unknown[] = [];
+        bind(id, arr);
+        const items = list(node[3]);
+        for (let i = 0; i < items.length; i++) arr[i] = revive(items[i], d);
+        arr.length = length;
+        return arr;
+      }
+      case "O": {
+        const obj: Record<string, unknown> = {};
+        bind(id, obj);
+        const items = list(node[2]);
+        for (let i = 0; i + 1 < items.length; i += 2) {
+          const key = StringCtor(items[i]);
+          const val = revive(items[i + 1], d);
+          if (key === "__proto__") defineProperty(obj, key, { value: val, enumerable: true, writable: true, configurable: true });
+          else obj[key] = val;
+        }
+        return obj;
+      }
+      case "M": {
+        const map = new MapCtor();
+        bind(id, map);
+        const items = list(node[2]);
+        for (let i = 0; i + 1 < items.length; i += 2) call(mapSet, map, revive(items[i], d), revive(items[i + 1], d));
+        return map;
+      }
+      case "S": {
+        const set = new SetCtor();
+        bind(id, set);
+        const items = list(node[2]);
+        for (let i = 0; i < items.length; i++) call(setAdd, set, revive(items[i], d));
+        return set;
+      }
+      case "D":
+        return bind(id, new DateCtor(typeof node[2] === "number" ? node[2] : Number.NaN));
+      case "R":
+        return bind(id, new RegExpCtor(StringCtor(node[2]), StringCtor(node[3])));
+      case "E": {
+        const name = StringCtor(node[2]);
+        const Ctor = errorCtors[name] ?? Error;
+        const err = new Ctor(StringCtor(node[3]));
+        bind(id, err);
+        if (!errorCtors[name]) defineProperty(err, "name", { value: name, writable: true, configurable: true });
+        if (typeof node[4] === "string") defineProperty(err, "stack", { value: node[4], writable: true, configurable: true });
+        if (node.length > 5) defineProperty(err, "cause", { value: revive(node[5], d), writable: true, configurable: true });
+        return err;
+      }
+      case "B":
+        return bind(id, call(abSlice, buffer(node[2]), 0));
+      case "V": {
+        const type = StringCtor(node[2]);
+        const copy = call<ArrayBuffer>(abSlice, buffer(node[3]), 0);
+        if (type === "DataView") return bind(id, new DataViewCtor(copy));
+        const Ctor = typedArrays[type];
+        if (!Ctor) fail(`unknown view type ${type}`);
+        return bind(id, new Ctor(copy));
+      }
+      case "F": {
+        if (!options.makeFunction) fail("functions are not accepted here");
+        return bind(id, options.makeFunction(node[2] as number, StringCtor(node[3])));
+      }
+      default:
+        return fail(`unknown tag ${StringCtor(node[0])}`);
+    }
+  };
+  return revive(root, 0);
+}

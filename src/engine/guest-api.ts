@@ -1,0 +1,51 @@
+// What capability host halves may do with the guest of the current run. The sandbox implements it; capabilities
+// depend only on this interface, so they stay independent of how a run is driven.
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+
+/** Guest bundles evaluated on first use in a run (their sources are built from the capabilities' guest/ folders). */
+export type BundleName = "codec" | "timers" | "process" | "console" | "inspect";
+
+/** A host operation the guest bundles call through `op(name, ...args)`. Arguments are borrowed handles. */
+export type OpHandler = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;
+
+export interface GuestApi {
+  readonly ctx: QuickJSContext;
+  /** Copies a host value into the guest (structured-clone semantics). The caller owns the returned handle. */
+  toGuest(value: unknown): QuickJSHandle;
+  /** Copies a guest value out without running guest code on its behalf. Throws CloneError when it cannot. */
+  fromGuest(handle: QuickJSHandle, maxBytes?: number): unknown;
+  /** The exports of a guest bundle, evaluated on first use. Borrowed: valid until the run ends. */
+  bundle(name: BundleName): QuickJSHandle;
+  /**
+   * Calls a function of a bundle's exports; returns the result handle (caller owns) or throws GuestThrew.
+   * Disposes the handles in `owned` (default: all of `args`).
+   */
+  callBundle(name: BundleName, fn: string, args: QuickJSHandle[], owned?: QuickJSHandle[]): QuickJSHandle;
+  /**
+   * A guest function implemented on the host. A GuestThrew thrown by `impl` rethrows the guest's own exception;
+   * any other host exception reaches the guest as an Error with its name and message only.
+   */
+  newFunction(name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle }): QuickJSHandle;
+  /** The host function guest bundles receive as `op`. Borrowed. */
+  op(): QuickJSHandle;
+  /** Registers a host operation reachable from guest bundles as op(name, ...). */
+  registerOp(name: string, handler: OpHandler): void;
+  /**
+   * Defines a global whose value is made on first access (a run pays only for the globals it touches).
+   * `materialize` returns a handle the caller gives up (return a dup of anything kept).
+   */
+  defineLazyGlobal(name: string, materialize: () => QuickJSHandle): void;
+  /** `handle === null` (this engine build's FFI has no equality). */
+  isNull(handle: QuickJSHandle): boolean;
+  /** `a === b`. */
+  same(a: QuickJSHandle, b: QuickJSHandle): boolean;
+  /** Keeps a handle alive until the run ends, then disposes it. Returns the handle. */
+  keep(handle: QuickJSHandle): QuickJSHandle;
+}
+
+/** A guest exception surfaced to host code; `handle` is owned by the thrower's caller until disposed. */
+export class GuestThrew extends Error {
+  constructor(readonly handle: QuickJSHandle) {
+    super("guest code threw");
+  }
+}

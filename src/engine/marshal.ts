@@ -1,0 +1,62 @@
+// Moving encoded values (JSON text plus binary buffers) across the handle boundary. Reading never runs guest code:
+// the transport is a string, or an array whose own elements are a string and ArrayBuffers.
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { Encoded } from "./codec.js";
+
+export class TransportError extends Error {
+  override name = "TransportError";
+}
+
+/** Reads a transport handle; throws TransportError when it is not one or is larger than maxBytes. */
+export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxBytes: number): Encoded {
+  const type = ctx.typeof(handle);
+  if (type === "string") {
+    const json = ctx.getString(handle);
+    if (json.length > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+    return { json, buffers: [] };
+  }
+  const length = type === "object" ? ctx.getLength(handle) : undefined;
+  if (length === undefined || length < 1) throw new TransportError("malformed transport");
+  const head = ctx.getProp(handle, 0);
+  let json: string;
+  try {
+    if (ctx.typeof(head) !== "string") throw new TransportError("malformed transport");
+    json = ctx.getString(head);
+  } finally {
+    head.dispose();
+  }
+  let total = json.length;
+  const buffers: ArrayBuffer[] = [];
+  for (let i = 1; i < length; i++) {
+    const item = ctx.getProp(handle, i);
+    try {
+      const view = ctx.getArrayBuffer(item);
+      try {
+        total += view.value.byteLength;
+        if (total > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+        buffers.push(view.value.slice().buffer);
+      } finally {
+        view.dispose();
+      }
+    } finally {
+      item.dispose();
+    }
+  }
+  if (total > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+  return { json, buffers };
+}
+
+/** Builds a transport handle for the guest. The caller owns (and disposes) the returned handle. */
+export function newTransport(ctx: QuickJSContext, encoded: Encoded): QuickJSHandle {
+  if (encoded.buffers.length === 0) return ctx.newString(encoded.json);
+  const array = ctx.newArray();
+  const json = ctx.newString(encoded.json);
+  ctx.setProp(array, 0, json);
+  json.dispose();
+  encoded.buffers.forEach((buffer, i) => {
+    const item = ctx.newArrayBuffer(buffer);
+    ctx.setProp(array, i + 1, item);
+    item.dispose();
+  });
+  return array;
+}

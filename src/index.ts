@@ -1,0 +1,15 @@
+// cordon: run untrusted JavaScript and TypeScript on QuickJS in WebAssembly, with limits and permissions that hold.
+export {
+  AbortError,
+  CordonError,
+  type CordonErrorCode,
+  DisposedError,
+  InternalError,
+  InvalidOptionError,
+  MemoryLimitError,
+  ResultTooLargeError,
+  TimeoutError,
+} from "./errors.js";
+export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
+export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
+export { createSandbox, run, type Sandbox, type SandboxOptions } from "./sandbox/sandbox.js";

@@ -1,0 +1,453 @@
+// One run: a fresh runtime and context inside a cell, the granted globals (made lazily, on first access), the
+// user's program, the event loop, and the RunResult. Every handle made here is disposed before the context; an engine
+// that fails in any way marks its cell broken so it is never reused.
+import type { QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
+import { installConsole } from "../capabilities/console/console.js";
+import { Output } from "../capabilities/console/host.js";
+import { HostFunctions, hostErrorShape } from "../capabilities/host-functions/host.js";
+import { installProcess } from "../capabilities/process/host.js";
+import { installTimers, TimerTable } from "../capabilities/timers/host.js";
+import type { Cell } from "../engine/cell.js";
+import { CloneError } from "../engine/codec.js";
+import { type BundleName, GuestThrew } from "../engine/guest-api.js";
+import { CloneSizeExceeded, Guest } from "./guest.js";
+import { installCommonJs } from "./commonjs.js";
+import type { ResolvedOptions } from "./options.js";
+import { EXIT, type RunError, type RunResult, toRunError } from "./result.js";
+
+/** quickjs-ng's JS_EVAL_FLAG_ASYNC: top-level await in a script; the result is a promise of { value }. */
+const EVAL_FLAG_ASYNC = 1 << 7;
+/** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
+const YIELD_EVERY_MS = 10;
+const BUNDLES = new Set<string>(["codec", "timers", "process", "inspect", "console"]);
+
+type Interrupt = "timeout" | "memory" | "abort" | "exit" | "failed";
+export type ProgramKind = "module" | "script";
+/** Where the program's value is on its way to the result: evaluated, then its default/last value, then input(). */
+type Stage = "evaluated" | "value" | "called";
+
+export interface ExecutionRequest {
+  code: string;
+  kind: ProgramKind;
+  options: ResolvedOptions;
+  /** Engine stack for this run (the caller caps it to what the host thread can carry). */
+  stackSizeBytes: number;
+}
+
+interface PendingCall {
+  deferred: QuickJSDeferredPromise;
+  settled?: { ok: boolean; value: unknown };
+}
+
+export class Execution {
+  private readonly options: ResolvedOptions;
+  private readonly output: Output;
+  private readonly timers: TimerTable;
+  private readonly started = performance.now();
+  private readonly deadline: number;
+  private interrupt: Interrupt | undefined;
+  private main: { stage: Stage; handle: QuickJSHandle } | undefined;
+  private mainSettled = false;
+  private value: { value: unknown } | undefined;
+  private returned: { value: unknown } | undefined;
+  private failure: RunError | undefined;
+  private exitRequested: number | undefined;
+  private guestExitCode: number | undefined;
+  private readonly pendingCalls = new Set<PendingCall>();
+  private settledCount = 0;
+  private wake: (() => void) | undefined;
+  private finished = false;
+  private lastYield = performance.now();
+  private rt: QuickJSRuntime | undefined;
+  private guest: Guest | undefined;
+  private hostFunctions: HostFunctions | undefined;
+  private fireTimer: ((id: number) => void) | undefined;
+  private processExitCode: (() => number | undefined) | undefined;
+  private isCommonJs: (() => QuickJSHandle | undefined) | undefined;
+
+  constructor(
+    private readonly cell: Cell,
+    private readonly request: ExecutionRequest,
+  ) {
+    this.options = request.options;
+    this.deadline = this.started + this.options.timeoutMs;
+    this.output = new Output(this.options);
+    this.timers = new TimerTable(this.options.maxTimers);
+  }
+
+  async run(): Promise<RunResult> {
+    const signal = this.options.signal;
+    const onAbort = () => {
+      this.interrupt ??= "abort";
+      this.wake?.();
+    };
+    if (signal?.aborted) this.interrupt = "abort";
+    signal?.addEventListener("abort", onAbort);
+    try {
+      if (!this.interrupt) {
+        this.start();
+        await this.loop();
+      }
+    } catch (error) {
+      this.engineFailed(error);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      this.finish();
+    }
+    if (this.output.callbackError !== undefined) throw this.output.callbackError;
+    return this.result();
+  }
+
+  // ---- setup -------------------------------------------------------------------------------------------------
+
+  private start(): void {
+    const rt = this.cell.engine.newRuntime();
+    this.rt = rt;
+    rt.setMaxStackSize(this.request.stackSizeBytes);
+    rt.setInterruptHandler(this.shouldInterrupt);
+    const ctx = rt.newContext();
+    const guest = new Guest(ctx);
+    this.guest = guest;
+    const { options } = this;
+    const { kind, code } = this.request;
+
+    guest.registerOp("bundle", (name) => {
+      const bundle = ctx.getString(name!);
+      if (!BUNDLES.has(bundle)) throw new TypeError(`unknown bundle ${bundle}`);
+      return guest.bundle(bundle as BundleName).dup();
+    });
+    installConsole(guest, this.output);
+    this.fireTimer = installTimers(guest, this.timers, () => performance.now()).fire;
+    const filename = options.filename;
+    this.processExitCode = installProcess(
+      guest,
+      { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: "/" },
+      (exitCode) => {
+        this.exitRequested = exitCode;
+        this.interrupt ??= "exit";
+      },
+    ).exitCode;
+    this.hostFunctions = new HostFunctions(guest, options.maxHostCalls, {
+      pending: (promise, deferred) => this.trackPending(promise, deferred),
+    });
+    if (options.globals) this.hostFunctions.install(options.globals);
+    const returnFn = guest.newFunction("__return", (value) => {
+      this.returned = { value: this.copyOut(value ?? ctx.undefined) };
+      return undefined;
+    });
+    ctx.setProp(ctx.global, "__return", returnFn);
+    returnFn.dispose();
+    if (kind === "script") this.isCommonJs = installCommonJs(guest, filename);
+
+    const evaluated =
+      kind === "module"
+        ? ctx.evalCode(code, filename, { type: "module" })
+        : ctx.evalCode(code, filename, EVAL_FLAG_ASYNC);
+    if (evaluated.error) {
+      this.failWith(evaluated.error);
+      return;
+    }
+    this.main = { stage: "evaluated", handle: evaluated.value };
+  }
+
+  private readonly shouldInterrupt = (): boolean => {
+    if (this.interrupt) return true;
+    if (this.cell.outOfMemory) {
+      this.interrupt = "memory";
+      return true;
+    }
+    if (performance.now() > this.deadline) {
+      this.interrupt = "timeout";
+      return true;
+    }
+    return false;
+  };
+
+  // ---- the event loop ----------------------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.drainJobs();
+      if (this.interrupt) return;
+      if (this.settledCount > 0) {
+        this.settlePending();
+        continue;
+      }
+      const now = performance.now();
+      if (now >= this.deadline) {
+        this.interrupt = "timeout";
+        return;
+      }
+      const due = this.timers.takeDue(now);
+      if (due.length > 0) {
+        for (const id of due) {
+          this.guarded(() => this.fireTimer?.(id));
+          this.drainJobs();
+          if (this.interrupt) return;
+        }
+        if (performance.now() - this.lastYield > YIELD_EVERY_MS) await this.yieldToHost();
+        continue;
+      }
+      if (this.pendingCalls.size === 0 && !this.timers.hasRef) return;
+      await this.waitUntil(Math.min(this.timers.nextDue(), this.deadline));
+    }
+  }
+
+  /** Runs promise jobs until none are left, then moves the program's value along. */
+  private drainJobs(): void {
+    const rt = this.rt!;
+    for (;;) {
+      if (rt.hasPendingJob()) {
+        const result = rt.executePendingJobs(-1);
+        if (result.error) {
+          this.failWith(result.error);
+          return;
+        }
+      }
+      if (this.interrupt || !this.main || !this.advanceMain()) return;
+    }
+  }
+
+  /** Moves the program's value one stage on when its promise has settled. Returns true when it moved. */
+  private advanceMain(): boolean {
+    const ctx = this.guest!.ctx;
+    const main = this.main!;
+    const state = ctx.getPromiseState(main.handle);
+    if (state.type === "pending") return false;
+    this.main = undefined;
+    if (state.type === "rejected") {
+      main.handle.dispose();
+      this.failWith(state.error);
+      return false;
+    }
+    const settled = state.value;
+    if (!state.notAPromise) main.handle.dispose();
+    let next: QuickJSHandle;
+    let stage: Stage;
+    try {
+      if (main.stage === "evaluated") {
+        next = this.programValue(settled);
+        stage = "value";
+      } else if (main.stage === "value" && this.options.hasInput && ctx.typeof(settled) === "function") {
+        const input = this.guest!.toGuest(this.options.input);
+        const called = ctx.callFunction(settled, ctx.undefined, input);
+        if (input.alive && input !== ctx.undefined) input.dispose();
+        if (called.error) {
+          this.failWith(called.error);
+          return false;
+        }
+        next = called.value;
+        stage = "called";
+      } else {
+        this.mainSettled = true;
+        this.value = this.settleValue(settled);
+        return false;
+      }
+    } finally {
+      settled.dispose();
+    }
+    this.main = { stage, handle: next };
+    return true;
+  }
+
+  /** The module's default export, or the script's module.exports (CommonJS) or last expression value. */
+  private programValue(evaluated: QuickJSHandle): QuickJSHandle {
+    const ctx = this.guest!.ctx;
+    if (this.request.kind === "module") return ctx.getProp(evaluated, "default");
+    return this.isCommonJs?.() ?? ctx.getProp(evaluated, "value");
+  }
+
+  private settleValue(handle: QuickJSHandle): { value: unknown } | undefined {
+    try {
+      return { value: this.copyOut(handle) };
+    } catch (error) {
+      this.failure ??= this.resultFailure(error);
+      return undefined;
+    }
+  }
+
+  private copyOut(handle: QuickJSHandle): unknown {
+    return this.guest!.fromGuest(handle, this.options.maxResultBytes);
+  }
+
+  private resultFailure(error: unknown): RunError {
+    if (error instanceof CloneSizeExceeded) {
+      return {
+        name: "ResultTooLargeError",
+        message: `the result is larger than maxResultBytes (${this.options.maxResultBytes} bytes); return less data or raise maxResultBytes`,
+      };
+    }
+    if (error instanceof CloneError) {
+      const hint = this.options.hasInput ? "" : "; to call an exported function, pass the `input` option";
+      return { name: "DataCloneError", message: `the result could not be copied out of the sandbox: ${error.message}${hint}` };
+    }
+    throw error;
+  }
+
+  private waitUntil(until: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.lastYield = performance.now();
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, Math.ceil(until - performance.now())));
+      this.wake = done;
+    });
+  }
+
+  private yieldToHost(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.lastYield = performance.now();
+        resolve();
+      };
+      if (typeof setImmediate === "function") setImmediate(done);
+      else setTimeout(done, 0);
+    });
+  }
+
+  // ---- host calls that return promises -----------------------------------------------------------------------
+
+  private trackPending(promise: Promise<unknown>, deferred: QuickJSDeferredPromise): void {
+    const call: PendingCall = { deferred };
+    this.pendingCalls.add(call);
+    const settle = (ok: boolean, value: unknown) => {
+      if (this.finished) return;
+      call.settled = { ok, value };
+      this.settledCount += 1;
+      this.wake?.();
+    };
+    promise.then(
+      (value) => settle(true, value),
+      (error: unknown) => settle(false, error),
+    );
+  }
+
+  private settlePending(): void {
+    const ctx = this.guest!.ctx;
+    for (const call of this.pendingCalls) {
+      if (!call.settled) continue;
+      this.pendingCalls.delete(call);
+      this.settledCount -= 1;
+      const { ok, value } = call.settled;
+      this.guarded(() => {
+        if (ok) {
+          const copied = this.hostFunctions!.copyIn(value, "async host function");
+          if ("error" in copied) call.deferred.reject(copied.error);
+          else call.deferred.resolve(copied);
+          const handle = "error" in copied ? copied.error : copied;
+          if (handle.alive && handle !== ctx.undefined && handle !== ctx.null) handle.dispose();
+        } else {
+          const error = ctx.newError(hostErrorShape(value));
+          call.deferred.reject(error);
+          error.dispose();
+        }
+      });
+      call.deferred.dispose();
+      this.drainJobs();
+      if (this.interrupt) return;
+    }
+  }
+
+  // ---- failures ----------------------------------------------------------------------------------------------
+
+  /** Runs host code that calls into the guest; a guest exception becomes the run's failure. */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof GuestThrew) this.failWith(error.handle);
+      else throw error;
+    }
+  }
+
+  /** Records a guest exception (and disposes its handle) as the run's failure, unless the run is already ending. */
+  private failWith(errorHandle: QuickJSHandle): void {
+    if (!this.interrupt && !this.cell.outOfMemory) {
+      const described = this.guest!.describe(errorHandle);
+      this.failure ??= toRunError(described.name, described.message, described.stack);
+      this.interrupt ??= "failed";
+    }
+    if (errorHandle.alive) errorHandle.dispose();
+  }
+
+  private engineFailed(error: unknown): void {
+    this.cell.broken = true;
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      this.failure ??= {
+        name: "RangeError",
+        message: "Maximum call stack size exceeded (the host thread's stack ran out; lower stackSizeBytes)",
+      };
+    } else {
+      this.failure ??= { name: "InternalError", message: `the engine failed: ${String((error as Error)?.message ?? error)}` };
+    }
+    this.interrupt ??= "failed";
+  }
+
+  // ---- the end -----------------------------------------------------------------------------------------------
+
+  private finish(): void {
+    this.finished = true;
+    this.timers.clearAll();
+    if (this.cell.broken) return; // a broken engine is dropped whole, never touched again
+    try {
+      if (!this.interrupt && this.mainSettled) this.guestExitCode = this.processExitCode?.();
+      this.main?.handle.dispose();
+      for (const call of this.pendingCalls) if (call.deferred.alive) call.deferred.dispose();
+      this.pendingCalls.clear();
+      this.guest?.dispose();
+      this.guest?.ctx.dispose();
+      this.rt?.dispose();
+    } catch {
+      this.cell.broken = true;
+    }
+  }
+
+  private result(): RunResult {
+    const base = {
+      stdout: this.output.stdout.text(),
+      stderr: this.output.stderr.text(),
+      truncated: { stdout: this.output.stdout.truncated, stderr: this.output.stderr.truncated },
+      stats: {
+        durationMs: performance.now() - this.started,
+        memoryBytes: this.cell.byteLength,
+        hostCalls: this.hostFunctions?.calls ?? 0,
+      },
+    };
+    const fail = (exitCode: number, error: RunError): RunResult => ({ ok: false, error, exitCode, ...base });
+    const { timeoutMs, memoryLimitBytes } = this.options;
+    if (this.cell.outOfMemory || this.interrupt === "memory") {
+      return fail(EXIT.memory, {
+        name: "MemoryLimitError",
+        message: `the run ran out of memory: memoryLimitBytes is ${memoryLimitBytes} bytes (${(memoryLimitBytes / 1048576).toFixed(0)} MiB); raise memoryLimitBytes to allow more`,
+      });
+    }
+    if (this.interrupt === "timeout") {
+      return fail(EXIT.timeout, {
+        name: "TimeoutError",
+        message: `the run took longer than timeoutMs (${timeoutMs} ms); raise timeoutMs to allow longer runs`,
+      });
+    }
+    if (this.interrupt === "abort") {
+      return fail(EXIT.aborted, { name: "AbortError", message: "the run was aborted by its signal" });
+    }
+    const value = this.returned ?? this.value;
+    if (this.interrupt === "exit") {
+      const code = this.exitRequested ?? 0;
+      if (code === 0) return { ok: true, value: value?.value, exitCode: 0, ...base };
+      return fail(code, { name: "ExitError", message: `the program called process.exit(${code})` });
+    }
+    if (this.failure) return fail(EXIT.error, this.failure);
+    if (!this.mainSettled) {
+      return fail(EXIT.unsettled, {
+        name: "UnsettledError",
+        message: "the program's top-level promise never settled, and no timer or host call was left to settle it",
+      });
+    }
+    const code = this.guestExitCode ?? 0;
+    if (code !== 0) return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
+    return { ok: true, value: value?.value, exitCode: 0, ...base };
+  }
+}

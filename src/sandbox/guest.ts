@@ -1,0 +1,295 @@
+// The guest side of one run as host code sees it: copies in and out (primitives directly, everything else through
+// the lazily loaded codec bundle), bundles evaluated on first use, ops, lazy globals, and the handles to dispose.
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
+import { type BundleName, type GuestApi, GuestThrew, type OpHandler } from "../engine/guest-api.js";
+import { newTransport, readTransport } from "../engine/marshal.js";
+import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
+import { INTERNAL_FILE_PREFIX } from "./result.js";
+
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+const HELPERS_SOURCE =
+  "[(o,k,v)=>{Object.defineProperty(o,k,{value:v,writable:true,configurable:true,enumerable:false})},v=>v===null,(a,b)=>a===b]";
+
+type HostImpl = (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle };
+
+export class Guest implements GuestApi {
+  private readonly bundles = new Map<BundleName, QuickJSHandle>();
+  private readonly kept: QuickJSHandle[] = [];
+  private readonly ops = new Map<string, OpHandler>();
+  private opFunction: QuickJSHandle | undefined;
+  private helpers: QuickJSHandle | undefined;
+
+  constructor(readonly ctx: QuickJSContext) {}
+
+  // ---- copies ------------------------------------------------------------------------------------------------
+
+  toGuest(value: unknown): QuickJSHandle {
+    const ctx = this.ctx;
+    switch (typeof value) {
+      case "undefined":
+        return ctx.undefined;
+      case "boolean":
+        return value ? ctx.true : ctx.false;
+      case "number":
+        return ctx.newNumber(value);
+      case "string":
+        return ctx.newString(value);
+      case "bigint":
+        return ctx.newBigInt(value);
+      case "symbol":
+      case "function":
+        throw new CloneError(`a ${typeof value} could not be cloned`);
+    }
+    if (value === null) return ctx.null;
+    return this.decodeInGuest(encode(value, { includeStacks: false }));
+  }
+
+  /** Turns an encoding made on the host into a guest value (through the codec bundle). */
+  decodeInGuest(encoded: Encoded): QuickJSHandle {
+    const transport = newTransport(this.ctx, encoded);
+    try {
+      return this.callBundle("codec", "decode", [transport]);
+    } catch (error) {
+      if (!(error instanceof GuestThrew)) throw error;
+      error.handle.dispose();
+      throw new CloneError("the value could not be rebuilt inside the sandbox");
+    }
+  }
+
+  fromGuest(handle: QuickJSHandle, maxBytes = UNLIMITED): unknown {
+    const ctx = this.ctx;
+    switch (ctx.typeof(handle)) {
+      case "undefined":
+        return undefined;
+      case "number":
+        return ctx.getNumber(handle);
+      case "string": {
+        const text = ctx.getString(handle);
+        if (text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
+        return text;
+      }
+      case "boolean":
+        return ctx.dump(handle) === true;
+      case "bigint":
+        return ctx.getBigInt(handle);
+      case "symbol":
+      case "function":
+        throw new CloneError(`a ${ctx.typeof(handle)} could not be cloned`);
+    }
+    if (this.isNull(handle)) return null;
+    return decode(this.encodeInGuest(handle, maxBytes));
+  }
+
+  /** The encoding of a guest object, made by the codec bundle and read as a transport. */
+  encodeInGuest(handle: QuickJSHandle, maxBytes: number): Encoded {
+    const limit = this.ctx.newNumber(maxBytes);
+    let transport: QuickJSHandle;
+    try {
+      transport = this.callBundle("codec", "encode", [handle, limit], [limit]);
+    } catch (error) {
+      if (error instanceof GuestThrew) {
+        const described = this.describe(error.handle);
+        error.handle.dispose();
+        if (described.name === "CloneSizeError") throw new CloneSizeExceeded(maxBytes);
+        throw new CloneError(described.message);
+      }
+      throw error;
+    }
+    try {
+      return readTransport(this.ctx, transport, maxBytes);
+    } finally {
+      transport.dispose();
+    }
+  }
+
+  /** Name, message and stack of a thrown guest value, read without running the value's own code. */
+  describe(thrown: QuickJSHandle): { name: string; message: string; stack?: string } {
+    const ctx = this.ctx;
+    const type = ctx.typeof(thrown);
+    if (type !== "object" && type !== "function") {
+      const text = type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
+      return { name: "Error", message: `Uncaught ${text}` };
+    }
+    try {
+      const transport = this.callBundle("codec", "describe", [thrown], []);
+      try {
+        const value = decode(readTransport(ctx, transport, 1 << 20)) as Record<string, unknown>;
+        if (!(value instanceof Error) && typeof value.message !== "string") {
+          return { name: "Error", message: `Uncaught ${preview(value)}` };
+        }
+        const name = typeof value.name === "string" && value.name ? value.name : "Error";
+        const message = typeof value.message === "string" ? value.message : "";
+        const stack = typeof value.stack === "string" ? value.stack : undefined;
+        return stack === undefined ? { name, message } : { name, message, stack };
+      } finally {
+        transport.dispose();
+      }
+    } catch (error) {
+      if (error instanceof GuestThrew) error.handle.dispose();
+      return { name: "Error", message: "the program failed with a value that could not be described" };
+    }
+  }
+
+  // ---- bundles and ops ---------------------------------------------------------------------------------------
+
+  bundle(name: BundleName): QuickJSHandle {
+    let exports = this.bundles.get(name);
+    if (!exports) {
+      const result = this.ctx.evalCode(GUEST_BUNDLES[name], `${INTERNAL_FILE_PREFIX}${name}`);
+      if (result.error) throw new GuestThrew(result.error);
+      exports = result.value;
+      this.bundles.set(name, exports);
+    }
+    return exports;
+  }
+
+  /**
+   * Calls `fn` of a bundle's exports with `args`. Disposes the handles in `owned` (default: all of `args`).
+   * Returns the result (caller owns it) or throws GuestThrew with the exception handle.
+   */
+  callBundle(name: BundleName, fn: string, args: QuickJSHandle[], owned: QuickJSHandle[] = args): QuickJSHandle {
+    const ctx = this.ctx;
+    try {
+      const exports = this.bundle(name);
+      const method = ctx.getProp(exports, fn);
+      try {
+        const result = ctx.callFunction(method, ctx.undefined, args);
+        if (result.error) throw new GuestThrew(result.error);
+        return result.value;
+      } finally {
+        method.dispose();
+      }
+    } finally {
+      for (const handle of owned) if (handle.alive) handle.dispose();
+    }
+  }
+
+  registerOp(name: string, handler: OpHandler): void {
+    this.ops.set(name, handler);
+  }
+
+  /** The single host function guest bundles reach the host through. */
+  op(): QuickJSHandle {
+    this.opFunction ??= this.newFunction("op", (nameHandle, ...args) => {
+      const name = this.ctx.getString(nameHandle!);
+      const handler = this.ops.get(name);
+      if (!handler) throw new TypeError(`unknown host operation ${name}`);
+      return handler(...args);
+    });
+    return this.opFunction;
+  }
+
+  newFunction(name: string, impl: HostImpl): QuickJSHandle {
+    const ctx = this.ctx;
+    return ctx.newFunction(name, (...args) => {
+      try {
+        return impl(...args);
+      } catch (error) {
+        if (error instanceof GuestThrew) return { error: error.handle };
+        const { name: errorName, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+        return { error: ctx.newError({ name: errorName, message }) };
+      }
+    });
+  }
+
+  // ---- globals -----------------------------------------------------------------------------------------------
+
+  defineLazyGlobal(name: string, materialize: () => QuickJSHandle): void {
+    const ctx = this.ctx;
+    const define = (value: QuickJSHandle) => {
+      const key = ctx.newString(name);
+      this.callDefiner([ctx.global, key, value]);
+      key.dispose();
+    };
+    ctx.defineProp(ctx.global, name, {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        try {
+          const value = materialize();
+          define(value);
+          return value;
+        } catch (error) {
+          if (error instanceof GuestThrew) return { error: error.handle } as never;
+          throw error;
+        }
+      },
+      set: (value) => define(value),
+    });
+  }
+
+  /** Object.defineProperty(o, k, { value, writable, configurable }) in the guest (the FFI cannot make writable data properties). */
+  private callDefiner(args: QuickJSHandle[]): void {
+    this.callHelper(0, args).dispose();
+  }
+
+  isNull(handle: QuickJSHandle): boolean {
+    const ctx = this.ctx;
+    if (ctx.typeof(handle) !== "object") return false;
+    const result = this.callHelper(1, [handle]);
+    const isNull = ctx.dump(result) === true;
+    result.dispose();
+    return isNull;
+  }
+
+  same(a: QuickJSHandle, b: QuickJSHandle): boolean {
+    const result = this.callHelper(2, [a, b]);
+    const same = this.ctx.dump(result) === true;
+    result.dispose();
+    return same;
+  }
+
+  /** Small guest helpers for what the FFI of this engine build does not offer (compiled once per run, on demand). */
+  private callHelper(index: number, args: QuickJSHandle[]): QuickJSHandle {
+    const ctx = this.ctx;
+    if (!this.helpers) {
+      const result = ctx.evalCode(HELPERS_SOURCE, `${INTERNAL_FILE_PREFIX}helpers`);
+      if (result.error) throw new GuestThrew(result.error);
+      this.helpers = result.value;
+    }
+    const fn = ctx.getProp(this.helpers, index);
+    try {
+      const result = ctx.callFunction(fn, ctx.undefined, args);
+      if (result.error) throw new GuestThrew(result.error);
+      return result.value;
+    } finally {
+      fn.dispose();
+    }
+  }
+
+  keep(handle: QuickJSHandle): QuickJSHandle {
+    this.kept.push(handle);
+    return handle;
+  }
+
+  /** Disposes every handle this run kept. */
+  dispose(): void {
+    for (const handle of this.kept) if (handle.alive) handle.dispose();
+    for (const handle of this.bundles.values()) if (handle.alive) handle.dispose();
+    this.opFunction?.dispose();
+    this.helpers?.dispose();
+    this.kept.length = 0;
+    this.bundles.clear();
+  }
+}
+
+/** The copied value is larger than the byte budget. */
+export class CloneSizeExceeded extends Error {
+  override name = "CloneSizeError";
+  constructor(readonly maxBytes: number) {
+    super(`the value is larger than ${maxBytes} bytes`);
+  }
+}
+
+/** A short JSON preview of a copied value (for thrown values that are not errors). */
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,0 +1,161 @@
+// Run options: their defaults, and the checks that turn host misuse into a TypeError naming the option.
+import { MIN_CELL_BYTES } from "../engine/cell.js";
+import { encode } from "../engine/codec.js";
+import { InvalidOptionError } from "../errors.js";
+
+export interface RunOptions {
+  /** Wall-clock budget for the whole run, host calls and waiting included. Default 5000. */
+  timeoutMs?: number;
+  /** Bytes of engine memory (a bounded WebAssembly memory; at least 16 MiB). Default 64 MiB. */
+  memoryLimitBytes?: number;
+  /** Engine stack; overflow is a catchable RangeError in the guest. Default 512 KiB. */
+  stackSizeBytes?: number;
+  /** Cap on each of stdout and stderr, in UTF-8 bytes. Default 1 MiB. */
+  maxOutputBytes?: number;
+  /** Cap on the copied result value. Default 4 MiB. */
+  maxResultBytes?: number;
+  /** Host function calls allowed per run. Default 10,000. */
+  maxHostCalls?: number;
+  /** Timers pending at once. Default 1,000. */
+  maxTimers?: number;
+  /** Values and functions placed in the guest's global scope. */
+  globals?: Record<string, unknown>;
+  /** The guest's process.env (strings only; the host's environment is never visible). */
+  env?: Record<string, string>;
+  /** When the program's value is a function, it is called with this and its awaited return is the value. */
+  input?: unknown;
+  /** File name used in stack traces and error locations. Default "main.js". */
+  filename?: string;
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ResolvedOptions {
+  timeoutMs: number;
+  memoryLimitBytes: number;
+  stackSizeBytes: number;
+  maxOutputBytes: number;
+  maxResultBytes: number;
+  maxHostCalls: number;
+  maxTimers: number;
+  globals: Record<string, unknown> | undefined;
+  env: Record<string, string>;
+  hasInput: boolean;
+  input: unknown;
+  filename: string;
+  onStdout: ((chunk: string) => void) | undefined;
+  onStderr: ((chunk: string) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export const DEFAULTS = {
+  timeoutMs: 5_000,
+  memoryLimitBytes: 64 * 1024 * 1024,
+  stackSizeBytes: 512 * 1024,
+  maxOutputBytes: 1024 * 1024,
+  maxResultBytes: 4 * 1024 * 1024,
+  maxHostCalls: 10_000,
+  maxTimers: 1_000,
+} as const;
+
+const KNOWN = new Set<string>([
+  ...Object.keys(DEFAULTS),
+  "globals",
+  "env",
+  "input",
+  "filename",
+  "onStdout",
+  "onStderr",
+  "signal",
+]);
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_MEMORY_BYTES = 2 ** 31;
+
+function integer(options: RunOptions, name: keyof typeof DEFAULTS, min: number, max: number): number {
+  const value = options[name];
+  if (value === undefined) return DEFAULTS[name];
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(name, `must be an integer from ${min} to ${max}; got ${describe(value)}`);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  return `a value of type ${typeof value}`;
+}
+
+function callback(options: RunOptions, name: "onStdout" | "onStderr"): ((chunk: string) => void) | undefined {
+  const value = options[name];
+  if (value !== undefined && typeof value !== "function") {
+    throw new InvalidOptionError(name, `must be a function; got ${describe(value)}`);
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Merges sandbox defaults with per-run options and validates the result. */
+export function resolveOptions(defaults: RunOptions | undefined, options: RunOptions | undefined): ResolvedOptions {
+  for (const source of [defaults, options]) {
+    if (source === undefined) continue;
+    if (source === null || typeof source !== "object") {
+      throw new InvalidOptionError("options", `must be an object; got ${describe(source)}`);
+    }
+    for (const key of Object.keys(source)) {
+      if (!KNOWN.has(key)) throw new InvalidOptionError(key, `is not a known option (known: ${[...KNOWN].join(", ")})`);
+    }
+  }
+  const merged: RunOptions = { ...defaults, ...options };
+  if (defaults?.globals && options?.globals) merged.globals = { ...defaults.globals, ...options.globals };
+  if (defaults?.env && options?.env) merged.env = { ...defaults.env, ...options.env };
+
+  const globals = merged.globals;
+  if (globals !== undefined && !isPlainObject(globals)) {
+    throw new InvalidOptionError("globals", `must be a plain object of names to values; got ${describe(globals)}`);
+  }
+  const env = merged.env ?? {};
+  if (!isPlainObject(env)) throw new InvalidOptionError("env", `must be a plain object of strings; got ${describe(env)}`);
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value !== "string") throw new InvalidOptionError("env", `values must be strings; env.${key} is ${describe(value)}`);
+  }
+  const filename = merged.filename ?? "main.js";
+  if (typeof filename !== "string" || filename.length === 0 || filename.includes("\0")) {
+    throw new InvalidOptionError("filename", `must be a non-empty string; got ${describe(filename)}`);
+  }
+  if (merged.input !== undefined) {
+    try {
+      encode(merged.input);
+    } catch (error) {
+      throw new InvalidOptionError("input", `must be copyable with structured-clone semantics: ${(error as Error).message}`);
+    }
+  }
+  const signal = merged.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidOptionError("signal", `must be an AbortSignal; got ${describe(signal)}`);
+  }
+  return {
+    timeoutMs: integer(merged, "timeoutMs", 1, MAX_TIMEOUT_MS),
+    memoryLimitBytes: integer(merged, "memoryLimitBytes", MIN_CELL_BYTES, MAX_MEMORY_BYTES),
+    stackSizeBytes: integer(merged, "stackSizeBytes", 16 * 1024, 64 * 1024 * 1024),
+    maxOutputBytes: integer(merged, "maxOutputBytes", 0, MAX_MEMORY_BYTES),
+    maxResultBytes: integer(merged, "maxResultBytes", 16, MAX_MEMORY_BYTES),
+    maxHostCalls: integer(merged, "maxHostCalls", 0, Number.MAX_SAFE_INTEGER),
+    maxTimers: integer(merged, "maxTimers", 0, 1_000_000),
+    globals,
+    env: { ...env } as Record<string, string>,
+    hasInput: "input" in merged && merged.input !== undefined,
+    input: merged.input,
+    filename,
+    onStdout: callback(merged, "onStdout"),
+    onStderr: callback(merged, "onStderr"),
+    signal,
+  };
+}

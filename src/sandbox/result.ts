@@ -1,0 +1,76 @@
+// The RunResult a program or a model acts on, and the shaping of guest errors into it.
+
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface RunError {
+  name: string;
+  message: string;
+  stack?: string;
+  location?: ErrorLocation;
+}
+
+export interface RunStats {
+  durationMs: number;
+  /** Size of the engine's linear memory at the end of the run: what memoryLimitBytes bounds. */
+  memoryBytes: number;
+  hostCalls: number;
+}
+
+export interface RunResult {
+  ok: boolean;
+  value?: unknown;
+  error?: RunError;
+  stdout: string;
+  stderr: string;
+  /** 0 ok, 1 uncaught error, n from process.exit(n), 124 TimeoutError, 137 MemoryLimitError, 130 AbortError. */
+  exitCode: number;
+  truncated: { stdout: boolean; stderr: boolean };
+  stats: RunStats;
+}
+
+export const EXIT = { ok: 0, error: 1, unsettled: 13, timeout: 124, aborted: 130, memory: 137 } as const;
+
+/** Frames of code the sandbox itself evaluates carry file names with this prefix; they never reach the user. */
+export const INTERNAL_FILE_PREFIX = "cordon:";
+
+const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+/** Guest frames only, as "    at fn (file:line:col)" lines, without the sandbox's own frames. */
+export function userFrames(stack: string | undefined): string[] {
+  if (!stack) return [];
+  return stack
+    .split("\n")
+    .filter((line) => line.trim().startsWith("at ") && !line.includes(INTERNAL_FILE_PREFIX) && !line.includes("<native>"));
+}
+
+export function locationOf(frames: string[]): ErrorLocation | undefined {
+  for (const frame of frames) {
+    const match = FRAME.exec(frame);
+    if (match) return { file: match[2]!, line: Number(match[3]), column: Number(match[4]) };
+  }
+  return undefined;
+}
+
+/** Shapes a guest error (already copied to the host) into a RunError with a Node-style stack. */
+export function toRunError(name: string, message: string, rawStack: string | undefined): RunError {
+  const frames = userFrames(rawStack);
+  const error: RunError = { name, message, stack: [`${name}: ${message}`, ...frames].join("\n") };
+  const location = locationOf(frames);
+  if (location) error.location = location;
+  return error;
+}
+
+/** Shapes what the guest reported about a thrown value (an Error copied out, or a plain description). */
+export function describeGuestError(described: unknown): RunError {
+  if (described !== null && typeof described === "object") {
+    const record = described as { name?: unknown; message?: unknown; stack?: unknown };
+    const name = typeof record.name === "string" && record.name ? record.name : "Error";
+    const message = typeof record.message === "string" ? record.message : "";
+    return toRunError(name, message, typeof record.stack === "string" ? record.stack : undefined);
+  }
+  return { name: "Error", message: `Uncaught ${String(described)}` };
+}

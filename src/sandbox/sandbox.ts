@@ -1,0 +1,85 @@
+// run() and createSandbox(): turn options into a run inside a cell from a pool, and give back a RunResult.
+import { CellPool } from "../engine/cell-pool.js";
+import { memoizedModule } from "../engine/wasm-module.js";
+import { DisposedError } from "../errors.js";
+import { loadWasmBytes } from "../platform/node.js";
+import { Execution } from "./execution.js";
+import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
+import { detectKind } from "./program.js";
+import type { RunResult } from "./result.js";
+
+/**
+ * A run on the caller's thread shares that thread's native stack with the engine. Deep guest recursion must hit the
+ * engine's own stack check before the host's, so inline runs cap the engine stack at this size.
+ */
+export const INLINE_MAX_STACK_BYTES = 256 * 1024;
+
+const wasmModule = memoizedModule(loadWasmBytes);
+
+export interface SandboxOptions extends RunOptions {
+  /** Ready engine cells kept per memory limit. Default 4. */
+  maxIdleCells?: number;
+}
+
+export interface Sandbox {
+  run(code: string, options?: RunOptions): Promise<RunResult>;
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+function checkCode(code: unknown): asserts code is string {
+  if (typeof code !== "string") {
+    throw new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
+  }
+}
+
+async function execute(pool: CellPool, code: string, options: ResolvedOptions): Promise<RunResult> {
+  const kind = await detectKind(code);
+  const cell = await pool.acquire(options.memoryLimitBytes);
+  const execution = new Execution(cell, {
+    code,
+    kind,
+    options,
+    stackSizeBytes: Math.min(options.stackSizeBytes, INLINE_MAX_STACK_BYTES),
+  });
+  try {
+    return await execution.run();
+  } finally {
+    cell.runs += 1;
+    pool.release(cell, options.memoryLimitBytes);
+  }
+}
+
+const sharedPool = new CellPool(wasmModule);
+
+/** Runs `code` in a fresh sandbox (a new runtime and context) and returns its result. Guest failures are values. */
+export async function run(code: string, options?: RunOptions): Promise<RunResult> {
+  checkCode(code);
+  return execute(sharedPool, code, resolveOptions(undefined, options));
+}
+
+/** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const { maxIdleCells, ...runDefaults } = options;
+  if (maxIdleCells !== undefined && (!Number.isInteger(maxIdleCells) || maxIdleCells < 0)) {
+    throw new TypeError(`cordon: option \`maxIdleCells\` must be a non-negative integer; got ${String(maxIdleCells)}`);
+  }
+  const defaults = resolveOptions(undefined, runDefaults) && runDefaults;
+  const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
+  // Warm one cell so the first run does not pay for instantiation.
+  pool.release(await pool.acquire(resolveOptions(defaults, undefined).memoryLimitBytes), resolveOptions(defaults, undefined).memoryLimitBytes);
+  let disposed = false;
+  const dispose = () => {
+    disposed = true;
+    pool.dispose();
+  };
+  return {
+    async run(code: string, runOptions?: RunOptions) {
+      if (disposed) throw new DisposedError("cordon: this sandbox was disposed; create a new one with createSandbox()");
+      checkCode(code);
+      return execute(pool, code, resolveOptions(defaults, runOptions));
+    },
+    dispose,
+    [Symbol.dispose]: dispose,
+  };
+}
