@@ -9,7 +9,7 @@
 //   ["r", id] reference to an object already seen (cycles and shared references are preserved)
 //   ["A", id, length, [item...]]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
 //   ["D", id, ms | null]   ["R", id, source, flags]   ["E", id, name, message, stack | null, cause?]
-//   ["B", id, bufferIndex]   ["V", id, typeName, bufferIndex]   ["F", id, functionId, name]  (host functions only)
+//   ["B", id, bufferIndex]   ["V", id, typeName, bufferIndex]
 
 const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
 const { isArray } = Array;
@@ -18,6 +18,7 @@ const { apply } = Reflect;
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
 const StringCtor = String;
+const { isNaN: numberIsNaN } = Number;
 const mapForEach = Map.prototype.forEach;
 const mapSet = Map.prototype.set;
 const setForEach = Set.prototype.forEach;
@@ -87,15 +88,11 @@ export interface EncodeOptions {
   maxBytes?: number;
   /** Deepest nesting of containers before a CloneError. */
   maxDepth?: number;
-  /** Called for functions; returns the id under which the function is registered, or undefined to refuse it. */
-  registerFunction?: (fn: Function) => number | undefined;
   /** Copy the `stack` of errors (false when the stack belongs to the host and must not reach the guest). */
   includeStacks?: boolean;
 }
 
 export interface DecodeOptions {
-  /** Builds the callable for an encoded host function. */
-  makeFunction?: (id: number, name: string) => unknown;
   maxDepth?: number;
 }
 
@@ -143,7 +140,6 @@ function kindOf(value: unknown): string {
 export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const register = options.registerFunction;
   const includeStacks = options.includeStacks ?? true;
   const seen = new MapCtor<object, number>();
   const buffers: ArrayBuffer[] = [];
@@ -171,7 +167,7 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
         out += v ? "true" : "false";
         return;
       case "number":
-        if (v !== v) out += '["n","NaN"]';
+        if (numberIsNaN(v)) out += '["n","NaN"]';
         else if (v === Number.POSITIVE_INFINITY) out += '["n","Infinity"]';
         else if (v === Number.NEGATIVE_INFINITY) out += '["n","-Infinity"]';
         else if (v === 0 && 1 / v < 0) out += '["n","-0"]';
@@ -185,14 +181,8 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
         grow();
         return;
       case "symbol":
+      case "function":
         throw new CloneError(`${kindOf(v)} could not be cloned`);
-      case "function": {
-        const id = register ? register(v) : undefined;
-        if (id === undefined) throw new CloneError(`${kindOf(v)} could not be cloned`);
-        const name = readData(v, "name");
-        out += '["F",' + nextId++ + "," + id + "," + jsonStringify(typeof name === "string" ? name : "") + "]";
-        return;
-      }
     }
     if (v === null) {
       out += "null";
@@ -253,11 +243,18 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
     }
     if (brand(dateGetTime, obj)) {
       const t = call<number>(dateGetTime, obj);
-      out += '["D",' + id + "," + (t === t ? "" + t : "null") + "]";
+      out += '["D",' + id + "," + (numberIsNaN(t) ? "null" : "" + t) + "]";
       return;
     }
     if (brand(regexpFlags, obj) && brand(regexpSource, obj) && obj !== RegExpCtor.prototype) {
-      out += '["R",' + id + "," + jsonStringify(call(regexpSource, obj)) + "," + jsonStringify(call(regexpFlags, obj)) + "]";
+      out +=
+        '["R",' +
+        id +
+        "," +
+        jsonStringify(call(regexpSource, obj)) +
+        "," +
+        jsonStringify(call(regexpFlags, obj)) +
+        "]";
       grow();
       return;
     }
@@ -375,7 +372,8 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         for (let i = 0; i + 1 < items.length; i += 2) {
           const key = StringCtor(items[i]);
           const val = revive(items[i + 1], d);
-          if (key === "__proto__") defineProperty(obj, key, { value: val, enumerable: true, writable: true, configurable: true });
+          if (key === "__proto__")
+            defineProperty(obj, key, { value: val, enumerable: true, writable: true, configurable: true });
           else obj[key] = val;
         }
         return obj;
@@ -384,7 +382,8 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         const map = new MapCtor();
         bind(id, map);
         const items = list(node[2]);
-        for (let i = 0; i + 1 < items.length; i += 2) call(mapSet, map, revive(items[i], d), revive(items[i + 1], d));
+        for (let i = 0; i + 1 < items.length; i += 2)
+          call(mapSet, map, revive(items[i], d), revive(items[i + 1], d));
         return map;
       }
       case "S": {
@@ -403,9 +402,12 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         const Ctor = errorCtors[name] ?? Error;
         const err = new Ctor(StringCtor(node[3]));
         bind(id, err);
-        if (!errorCtors[name]) defineProperty(err, "name", { value: name, writable: true, configurable: true });
-        if (typeof node[4] === "string") defineProperty(err, "stack", { value: node[4], writable: true, configurable: true });
-        if (node.length > 5) defineProperty(err, "cause", { value: revive(node[5], d), writable: true, configurable: true });
+        if (!errorCtors[name])
+          defineProperty(err, "name", { value: name, writable: true, configurable: true });
+        if (typeof node[4] === "string")
+          defineProperty(err, "stack", { value: node[4], writable: true, configurable: true });
+        if (node.length > 5)
+          defineProperty(err, "cause", { value: revive(node[5], d), writable: true, configurable: true });
         return err;
       }
       case "B":
@@ -417,10 +419,6 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         const Ctor = typedArrays[type];
         if (!Ctor) fail(`unknown view type ${type}`);
         return bind(id, new Ctor(copy));
-      }
-      case "F": {
-        if (!options.makeFunction) fail("functions are not accepted here");
-        return bind(id, options.makeFunction(node[2] as number, StringCtor(node[3])));
       }
       default:
         return fail(`unknown tag ${StringCtor(node[0])}`);

@@ -25,7 +25,10 @@ export interface GuestApi {
    * A guest function implemented on the host. A GuestThrew thrown by `impl` rethrows the guest's own exception;
    * any other host exception reaches the guest as an Error with its name and message only.
    */
-  newFunction(name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle }): QuickJSHandle;
+  newFunction(
+    name: string,
+    impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle },
+  ): QuickJSHandle;
   /** The host function guest bundles receive as `op`. Borrowed. */
   op(): QuickJSHandle;
   /** Registers a host operation reachable from guest bundles as op(name, ...). */

@@ -21,7 +21,10 @@ export function describe(thrown: unknown): Transport {
     try {
       return toTransport(thrown, { maxDepth: 4, maxBytes: 65536 });
     } catch {
-      return toTransport({ name: "Error", message: `Uncaught ${apply(objectToString, thrown, []) as string}` });
+      return toTransport({
+        name: "Error",
+        message: `Uncaught ${apply(objectToString, thrown, []) as string}`,
+      });
     }
   }
   const text = typeof thrown === "symbol" ? thrown.toString() : StringCtor(thrown);

@@ -46,7 +46,11 @@ export function installCommonJs(guest: GuestApi, filename: string): () => QuickJ
     const current = ctx.getProp(made.module, "exports");
     if (!guest.same(current, made.exports)) return current;
     current.dispose();
-    const keys = ctx.getOwnPropertyNames(made.exports, { strings: true, symbols: false, onlyEnumerable: true });
+    const keys = ctx.getOwnPropertyNames(made.exports, {
+      strings: true,
+      symbols: false,
+      onlyEnumerable: true,
+    });
     let hasKeys = false;
     if ("error" in keys && keys.error) keys.error.dispose();
     else {

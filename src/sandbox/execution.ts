@@ -279,7 +279,10 @@ export class Execution {
     }
     if (error instanceof CloneError) {
       const hint = this.options.hasInput ? "" : "; to call an exported function, pass the `input` option";
-      return { name: "DataCloneError", message: `the result could not be copied out of the sandbox: ${error.message}${hint}` };
+      return {
+        name: "DataCloneError",
+        message: `the result could not be copied out of the sandbox: ${error.message}${hint}`,
+      };
     }
     throw error;
   }
@@ -381,7 +384,10 @@ export class Execution {
         message: "Maximum call stack size exceeded (the host thread's stack ran out; lower stackSizeBytes)",
       };
     } else {
-      this.failure ??= { name: "InternalError", message: `the engine failed: ${String((error as Error)?.message ?? error)}` };
+      this.failure ??= {
+        name: "InternalError",
+        message: `the engine failed: ${String((error as Error)?.message ?? error)}`,
+      };
     }
     this.interrupt ??= "failed";
   }
@@ -443,11 +449,13 @@ export class Execution {
     if (!this.mainSettled) {
       return fail(EXIT.unsettled, {
         name: "UnsettledError",
-        message: "the program's top-level promise never settled, and no timer or host call was left to settle it",
+        message:
+          "the program's top-level promise never settled, and no timer or host call was left to settle it",
       });
     }
     const code = this.guestExitCode ?? 0;
-    if (code !== 0) return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
+    if (code !== 0)
+      return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
     return { ok: true, value: value?.value, exitCode: 0, ...base };
   }
 }

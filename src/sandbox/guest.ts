@@ -109,7 +109,8 @@ export class Guest implements GuestApi {
     const ctx = this.ctx;
     const type = ctx.typeof(thrown);
     if (type !== "object" && type !== "function") {
-      const text = type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
+      const text =
+        type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
       return { name: "Error", message: `Uncaught ${text}` };
     }
     try {
@@ -149,7 +150,12 @@ export class Guest implements GuestApi {
    * Calls `fn` of a bundle's exports with `args`. Disposes the handles in `owned` (default: all of `args`).
    * Returns the result (caller owns it) or throws GuestThrew with the exception handle.
    */
-  callBundle(name: BundleName, fn: string, args: QuickJSHandle[], owned: QuickJSHandle[] = args): QuickJSHandle {
+  callBundle(
+    name: BundleName,
+    fn: string,
+    args: QuickJSHandle[],
+    owned: QuickJSHandle[] = args,
+  ): QuickJSHandle {
     const ctx = this.ctx;
     try {
       const exports = this.bundle(name);
@@ -188,7 +194,8 @@ export class Guest implements GuestApi {
         return impl(...args);
       } catch (error) {
         if (error instanceof GuestThrew) return { error: error.handle };
-        const { name: errorName, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+        const { name: errorName, message } =
+          error instanceof Error ? error : { name: "Error", message: String(error) };
         return { error: ctx.newError({ name: errorName, message }) };
       }
     });
@@ -287,7 +294,8 @@ export class CloneSizeExceeded extends Error {
 function preview(value: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
+    text =
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
   } catch {
     text = Object.prototype.toString.call(value);
   }

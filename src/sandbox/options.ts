@@ -103,14 +103,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Merges sandbox defaults with per-run options and validates the result. */
-export function resolveOptions(defaults: RunOptions | undefined, options: RunOptions | undefined): ResolvedOptions {
+export function resolveOptions(
+  defaults: RunOptions | undefined,
+  options: RunOptions | undefined,
+): ResolvedOptions {
   for (const source of [defaults, options]) {
     if (source === undefined) continue;
     if (source === null || typeof source !== "object") {
       throw new InvalidOptionError("options", `must be an object; got ${describe(source)}`);
     }
     for (const key of Object.keys(source)) {
-      if (!KNOWN.has(key)) throw new InvalidOptionError(key, `is not a known option (known: ${[...KNOWN].join(", ")})`);
+      if (!KNOWN.has(key))
+        throw new InvalidOptionError(key, `is not a known option (known: ${[...KNOWN].join(", ")})`);
     }
   }
   const merged: RunOptions = { ...defaults, ...options };
@@ -119,12 +123,17 @@ export function resolveOptions(defaults: RunOptions | undefined, options: RunOpt
 
   const globals = merged.globals;
   if (globals !== undefined && !isPlainObject(globals)) {
-    throw new InvalidOptionError("globals", `must be a plain object of names to values; got ${describe(globals)}`);
+    throw new InvalidOptionError(
+      "globals",
+      `must be a plain object of names to values; got ${describe(globals)}`,
+    );
   }
   const env = merged.env ?? {};
-  if (!isPlainObject(env)) throw new InvalidOptionError("env", `must be a plain object of strings; got ${describe(env)}`);
+  if (!isPlainObject(env))
+    throw new InvalidOptionError("env", `must be a plain object of strings; got ${describe(env)}`);
   for (const [key, value] of Object.entries(env)) {
-    if (typeof value !== "string") throw new InvalidOptionError("env", `values must be strings; env.${key} is ${describe(value)}`);
+    if (typeof value !== "string")
+      throw new InvalidOptionError("env", `values must be strings; env.${key} is ${describe(value)}`);
   }
   const filename = merged.filename ?? "main.js";
   if (typeof filename !== "string" || filename.length === 0 || filename.includes("\0")) {
@@ -134,7 +143,10 @@ export function resolveOptions(defaults: RunOptions | undefined, options: RunOpt
     try {
       encode(merged.input);
     } catch (error) {
-      throw new InvalidOptionError("input", `must be copyable with structured-clone semantics: ${(error as Error).message}`);
+      throw new InvalidOptionError(
+        "input",
+        `must be copyable with structured-clone semantics: ${(error as Error).message}`,
+      );
     }
   }
   const signal = merged.signal;

@@ -44,7 +44,10 @@ export function userFrames(stack: string | undefined): string[] {
   if (!stack) return [];
   return stack
     .split("\n")
-    .filter((line) => line.trim().startsWith("at ") && !line.includes(INTERNAL_FILE_PREFIX) && !line.includes("<native>"));
+    .filter(
+      (line) =>
+        line.trim().startsWith("at ") && !line.includes(INTERNAL_FILE_PREFIX) && !line.includes("<native>"),
+    );
 }
 
 export function locationOf(frames: string[]): ErrorLocation | undefined {

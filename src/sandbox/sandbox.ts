@@ -62,12 +62,15 @@ export async function run(code: string, options?: RunOptions): Promise<RunResult
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { maxIdleCells, ...runDefaults } = options;
   if (maxIdleCells !== undefined && (!Number.isInteger(maxIdleCells) || maxIdleCells < 0)) {
-    throw new TypeError(`cordon: option \`maxIdleCells\` must be a non-negative integer; got ${String(maxIdleCells)}`);
+    throw new TypeError(
+      `cordon: option \`maxIdleCells\` must be a non-negative integer; got ${String(maxIdleCells)}`,
+    );
   }
-  const defaults = resolveOptions(undefined, runDefaults) && runDefaults;
+  // Validate the defaults now, so misuse surfaces at createSandbox() rather than at the first run.
+  const { memoryLimitBytes } = resolveOptions(runDefaults, undefined);
   const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
   // Warm one cell so the first run does not pay for instantiation.
-  pool.release(await pool.acquire(resolveOptions(defaults, undefined).memoryLimitBytes), resolveOptions(defaults, undefined).memoryLimitBytes);
+  pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);
   let disposed = false;
   const dispose = () => {
     disposed = true;
@@ -75,9 +78,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
   return {
     async run(code: string, runOptions?: RunOptions) {
-      if (disposed) throw new DisposedError("cordon: this sandbox was disposed; create a new one with createSandbox()");
+      if (disposed)
+        throw new DisposedError("cordon: this sandbox was disposed; create a new one with createSandbox()");
       checkCode(code);
-      return execute(pool, code, resolveOptions(defaults, runOptions));
+      return execute(pool, code, resolveOptions(runDefaults, runOptions));
     },
     dispose,
     [Symbol.dispose]: dispose,

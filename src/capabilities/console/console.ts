@@ -6,8 +6,28 @@ import type { GuestApi } from "../../engine/guest-api.js";
 import type { Output } from "./host.js";
 
 const METHODS = [
-  "log", "info", "debug", "warn", "error", "trace", "dir", "dirxml", "table", "assert", "count", "countReset",
-  "group", "groupCollapsed", "groupEnd", "time", "timeLog", "timeEnd", "clear", "profile", "profileEnd", "timeStamp",
+  "log",
+  "info",
+  "debug",
+  "warn",
+  "error",
+  "trace",
+  "dir",
+  "dirxml",
+  "table",
+  "assert",
+  "count",
+  "countReset",
+  "group",
+  "groupCollapsed",
+  "groupEnd",
+  "time",
+  "timeLog",
+  "timeEnd",
+  "clear",
+  "profile",
+  "profileEnd",
+  "timeStamp",
 ] as const;
 const FAST: Record<string, 1 | 2> = { log: 1, info: 1, debug: 1, warn: 2, error: 2 };
 

@@ -13,9 +13,15 @@ export interface HostCallHooks {
 /** Name and message of a host error, never its stack or cause. */
 export function hostErrorShape(error: unknown): { name: string; message: string } {
   if (error instanceof Error) {
-    return { name: typeof error.name === "string" && error.name ? error.name : "Error", message: String(error.message) };
+    return {
+      name: typeof error.name === "string" && error.name ? error.name : "Error",
+      message: String(error.message),
+    };
   }
-  return { name: "Error", message: typeof error === "string" ? error : `host function failed: ${String(error)}` };
+  return {
+    name: "Error",
+    message: typeof error === "string" ? error : `host function failed: ${String(error)}`,
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -68,7 +74,9 @@ export class HostFunctions {
     try {
       return this.guest.toGuest(value);
     } catch (error) {
-      throw new TypeError(`cordon: globals.${path} cannot be copied into the sandbox: ${(error as Error).message}`);
+      throw new TypeError(
+        `cordon: globals.${path} cannot be copied into the sandbox: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -89,7 +97,9 @@ export class HostFunctions {
       try {
         args = argHandles.map((handle) => guest.fromGuest(handle));
       } catch (error) {
-        return { error: ctx.newError(errorForGuest(error, `the arguments of ${name}() could not be copied`)) };
+        return {
+          error: ctx.newError(errorForGuest(error, `the arguments of ${name}() could not be copied`)),
+        };
       }
       let value: unknown;
       try {
@@ -97,7 +107,11 @@ export class HostFunctions {
       } catch (error) {
         return { error: ctx.newError(hostErrorShape(error)) };
       }
-      if (value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function") {
+      if (
+        value !== null &&
+        typeof value === "object" &&
+        typeof (value as PromiseLike<unknown>).then === "function"
+      ) {
         const deferred = ctx.newPromise();
         this.hooks.pending(Promise.resolve(value), deferred);
         return deferred.handle.dup();
@@ -111,7 +125,9 @@ export class HostFunctions {
     try {
       return this.guest.toGuest(value);
     } catch (error) {
-      return { error: this.guest.ctx.newError(errorForGuest(error, `the result of ${name}() could not be copied`)) };
+      return {
+        error: this.guest.ctx.newError(errorForGuest(error, `the result of ${name}() could not be copied`)),
+      };
     }
   }
 }

@@ -8,7 +8,11 @@ export interface ProcessGrant {
   cwd: string;
 }
 
-export function installProcess(guest: GuestApi, grant: ProcessGrant, onExit: (code: number) => void): { exitCode(): number | undefined } {
+export function installProcess(
+  guest: GuestApi,
+  grant: ProcessGrant,
+  onExit: (code: number) => void,
+): { exitCode(): number | undefined } {
   const ctx = guest.ctx;
   let proc: ReturnType<GuestApi["keep"]> | undefined;
   guest.registerOp("exit", (code) => {

@@ -61,10 +61,21 @@ export class TimerTable {
   }
 }
 
-const TIMER_GLOBALS = ["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"];
+const TIMER_GLOBALS = [
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "clearTimeout",
+  "clearInterval",
+  "clearImmediate",
+];
 
 /** Installs the timer globals (lazily) and the ops their guest half calls. Returns `fire(id)` for the event loop. */
-export function installTimers(guest: GuestApi, table: TimerTable, now: () => number): { fire(id: number): void } {
+export function installTimers(
+  guest: GuestApi,
+  table: TimerTable,
+  now: () => number,
+): { fire(id: number): void } {
   const ctx = guest.ctx;
   let timers: QuickJSHandle | undefined;
   let fireFn: QuickJSHandle | undefined;

@@ -74,7 +74,11 @@ export function createProcess(op: Op, config: ProcessConfig) {
     },
     off(event: string, fn: Function) {
       const list = listeners.get(event);
-      if (list) listeners.set(event, list.filter((f) => f !== fn));
+      if (list)
+        listeners.set(
+          event,
+          list.filter((f) => f !== fn),
+        );
       return proc;
     },
     emit(event: string, ...args: unknown[]) {

@@ -90,8 +90,10 @@ export function createTimers(op: Op): Timers {
   };
 
   const globals = {
-    setTimeout: (fn: unknown, ms?: unknown, ...args: unknown[]) => schedule(fn, normalizeDelay(ms), false, args, false),
-    setInterval: (fn: unknown, ms?: unknown, ...args: unknown[]) => schedule(fn, normalizeDelay(ms), true, args, false),
+    setTimeout: (fn: unknown, ms?: unknown, ...args: unknown[]) =>
+      schedule(fn, normalizeDelay(ms), false, args, false),
+    setInterval: (fn: unknown, ms?: unknown, ...args: unknown[]) =>
+      schedule(fn, normalizeDelay(ms), true, args, false),
     setImmediate: (fn: unknown, ...args: unknown[]) => schedule(fn, 0, false, args, true),
     clearTimeout: clear,
     clearInterval: clear,
