@@ -38,35 +38,41 @@ const taTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTa
 const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer")!.get!;
 const dvByteOffset = Object.getOwnPropertyDescriptor(DataView.prototype, "byteOffset")!.get!;
 const dvByteLength = Object.getOwnPropertyDescriptor(DataView.prototype, "byteLength")!.get!;
-const ErrorProto = Error.prototype;
-const ObjectProto = Object.prototype;
+const objectToString = Object.prototype.toString;
 const MapCtor = Map;
 const SetCtor = Set;
 const DateCtor = Date;
 const RegExpCtor = RegExp;
 const DataViewCtor = DataView;
-const typedArrays: Record<string, new (buffer: ArrayBuffer) => unknown> = {
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-};
-const errorCtors: Record<string, new (message?: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
+// Lookup tables without a prototype: names added to Object.prototype by a guest never match.
+const typedArrays: Record<string, new (buffer: ArrayBuffer) => unknown> = Object.setPrototypeOf(
+  {
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+  },
+  null,
+);
+const errorCtors: Record<string, new (message?: string) => Error> = Object.setPrototypeOf(
+  {
+    Error,
+    TypeError,
+    RangeError,
+    SyntaxError,
+    ReferenceError,
+    EvalError,
+    URIError,
+  },
+  null,
+);
 
 /** Raised when a value cannot be copied (name "DataCloneError", as the web platform names it). */
 export class CloneError extends Error {
@@ -111,13 +117,9 @@ function brand(getter: Function, value: object): boolean {
   }
 }
 
+/** Errors of any realm: the engine's internal error class shows through Object.prototype.toString. */
 function isErrorLike(value: object): boolean {
-  let proto: unknown = value;
-  for (let i = 0; i < 64 && proto !== null; i++) {
-    proto = getPrototypeOf(proto);
-    if (proto === ErrorProto) return true;
-  }
-  return false;
+  return call<string>(objectToString, value) === "[object Error]";
 }
 
 /** Reads a data property along the prototype chain without running accessors. */
@@ -199,8 +201,9 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
     seen.set(obj, id);
     const d = depth + 1;
 
-    const proto = getPrototypeOf(obj);
-    if (proto === ObjectProto || proto === null) {
+    // A plain object of any realm: its prototype is null or a realm's root prototype (Object.prototype).
+    const proto = getPrototypeOf(obj) as object | null;
+    if (proto === null || getPrototypeOf(proto) === null) {
       encodeObject(obj, id, d);
       return;
     }

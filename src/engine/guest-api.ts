@@ -3,10 +3,18 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 
 /** Guest bundles evaluated on first use in a run (their sources are built from the capabilities' guest/ folders). */
-export type BundleName = "codec" | "timers" | "process" | "console" | "inspect";
+export type BundleName = "encode" | "decode" | "timers" | "process" | "console" | "inspect";
 
 /** A host operation the guest bundles call through `op(name, ...args)`. Arguments are borrowed handles. */
 export type OpHandler = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;
+
+/** An error as it reaches the guest: a standard class when the name is one, with only these fields. */
+export interface ErrorShape {
+  name: string;
+  message: string;
+  /** Node-style fields (code, errno, syscall, path) copied onto the guest error. */
+  extra?: Record<string, string | number>;
+}
 
 export interface GuestApi {
   readonly ctx: QuickJSContext;
@@ -38,6 +46,8 @@ export interface GuestApi {
    * `materialize` returns a handle the caller gives up (return a dup of anything kept).
    */
   defineLazyGlobal(name: string, materialize: () => QuickJSHandle): void;
+  /** A guest error of the standard class named by `shape.name` (TypeError, RangeError...), or an Error with that name. */
+  newError(shape: ErrorShape): QuickJSHandle;
   /** `handle === null` (this engine build's FFI has no equality). */
   isNull(handle: QuickJSHandle): boolean;
   /** `a === b`. */

@@ -4,11 +4,12 @@
 import type { QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { installConsole } from "../capabilities/console/console.js";
 import { Output } from "../capabilities/console/host.js";
-import { HostFunctions, hostErrorShape } from "../capabilities/host-functions/host.js";
+import { HostFunctions } from "../capabilities/host-functions/host.js";
 import { installProcess } from "../capabilities/process/host.js";
 import { installTimers, TimerTable } from "../capabilities/timers/host.js";
 import type { Cell } from "../engine/cell.js";
 import { CloneError } from "../engine/codec.js";
+import { errorShape } from "../engine/error-shape.js";
 import { type BundleName, GuestThrew } from "../engine/guest-api.js";
 import { CloneSizeExceeded, Guest } from "./guest.js";
 import { installCommonJs } from "./commonjs.js";
@@ -19,7 +20,7 @@ import { EXIT, type RunError, type RunResult, toRunError } from "./result.js";
 const EVAL_FLAG_ASYNC = 1 << 7;
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
-const BUNDLES = new Set<string>(["codec", "timers", "process", "inspect", "console"]);
+const BUNDLES = new Set<string>(["inspect"]);
 
 type Interrupt = "timeout" | "memory" | "abort" | "exit" | "failed";
 export type ProgramKind = "module" | "script";
@@ -343,7 +344,7 @@ export class Execution {
           const handle = "error" in copied ? copied.error : copied;
           if (handle.alive && handle !== ctx.undefined && handle !== ctx.null) handle.dispose();
         } else {
-          const error = ctx.newError(hostErrorShape(value));
+          const error = this.guest!.newError(errorShape(value));
           call.deferred.reject(error);
           error.dispose();
         }

@@ -2,15 +2,25 @@
 // the lazily loaded codec bundle), bundles evaluated on first use, ops, lazy globals, and the handles to dispose.
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
-import { type BundleName, type GuestApi, GuestThrew, type OpHandler } from "../engine/guest-api.js";
+import { errorShape } from "../engine/error-shape.js";
+import {
+  type BundleName,
+  type ErrorShape,
+  type GuestApi,
+  GuestThrew,
+  type OpHandler,
+} from "../engine/guest-api.js";
 import { newTransport, readTransport } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
 import { INTERNAL_FILE_PREFIX } from "./result.js";
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
-const HELPERS_SOURCE =
-  "[(o,k,v)=>{Object.defineProperty(o,k,{value:v,writable:true,configurable:true,enumerable:false})},v=>v===null,(a,b)=>a===b]";
+// [define a writable data property, v === null, a === b, an error of a standard class with extra fields]
+const HELPERS_SOURCE = `(()=>{const d=Object.defineProperty,C={Error,TypeError,RangeError,SyntaxError,ReferenceError,EvalError,URIError};
+return[(o,k,v)=>{d(o,k,{value:v,writable:true,configurable:true,enumerable:false})},v=>v===null,(a,b)=>a===b,
+(n,m,x)=>{const K=C[n],e=K?new K(m):new Error(m);if(!K)d(e,"name",{value:n,writable:true,configurable:true});
+for(const k in x)d(e,k,{value:x[k],writable:true,configurable:true,enumerable:true});return e}]})()`;
 
 type HostImpl = (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle };
 
@@ -20,6 +30,7 @@ export class Guest implements GuestApi {
   private readonly ops = new Map<string, OpHandler>();
   private opFunction: QuickJSHandle | undefined;
   private helpers: QuickJSHandle | undefined;
+  private pristineRealm: QuickJSContext | undefined;
 
   constructor(readonly ctx: QuickJSContext) {}
 
@@ -50,7 +61,7 @@ export class Guest implements GuestApi {
   decodeInGuest(encoded: Encoded): QuickJSHandle {
     const transport = newTransport(this.ctx, encoded);
     try {
-      return this.callBundle("codec", "decode", [transport]);
+      return this.callBundle("decode", "decode", [transport]);
     } catch (error) {
       if (!(error instanceof GuestThrew)) throw error;
       error.handle.dispose();
@@ -87,7 +98,7 @@ export class Guest implements GuestApi {
     const limit = this.ctx.newNumber(maxBytes);
     let transport: QuickJSHandle;
     try {
-      transport = this.callBundle("codec", "encode", [handle, limit], [limit]);
+      transport = this.callBundle("encode", "encode", [handle, limit], [limit]);
     } catch (error) {
       if (error instanceof GuestThrew) {
         const described = this.describe(error.handle);
@@ -114,7 +125,7 @@ export class Guest implements GuestApi {
       return { name: "Error", message: `Uncaught ${text}` };
     }
     try {
-      const transport = this.callBundle("codec", "describe", [thrown], []);
+      const transport = this.callBundle("encode", "describe", [thrown], []);
       try {
         const value = decode(readTransport(ctx, transport, 1 << 20)) as Record<string, unknown>;
         if (!(value instanceof Error) && typeof value.message !== "string") {
@@ -138,12 +149,22 @@ export class Guest implements GuestApi {
   bundle(name: BundleName): QuickJSHandle {
     let exports = this.bundles.get(name);
     if (!exports) {
-      const result = this.ctx.evalCode(GUEST_BUNDLES[name], `${INTERNAL_FILE_PREFIX}${name}`);
+      const realm = name === "encode" ? this.pristine() : this.ctx;
+      const result = realm.evalCode(GUEST_BUNDLES[name], `${INTERNAL_FILE_PREFIX}${name}`);
       if (result.error) throw new GuestThrew(result.error);
       exports = result.value;
       this.bundles.set(name, exports);
     }
     return exports;
+  }
+
+  /**
+   * A second context of the same runtime that no program code ever runs in. Copying out happens there, with
+   * built-ins the program cannot have replaced (it can still only read the program's values, under the same limits).
+   */
+  private pristine(): QuickJSContext {
+    this.pristineRealm ??= this.ctx.runtime.newContext();
+    return this.pristineRealm;
   }
 
   /**
@@ -194,9 +215,7 @@ export class Guest implements GuestApi {
         return impl(...args);
       } catch (error) {
         if (error instanceof GuestThrew) return { error: error.handle };
-        const { name: errorName, message } =
-          error instanceof Error ? error : { name: "Error", message: String(error) };
-        return { error: ctx.newError({ name: errorName, message }) };
+        return { error: this.newError(errorShape(error)) };
       }
     });
   }
@@ -230,6 +249,20 @@ export class Guest implements GuestApi {
   /** Object.defineProperty(o, k, { value, writable, configurable }) in the guest (the FFI cannot make writable data properties). */
   private callDefiner(args: QuickJSHandle[]): void {
     this.callHelper(0, args).dispose();
+  }
+
+  newError(shape: ErrorShape): QuickJSHandle {
+    const ctx = this.ctx;
+    const name = ctx.newString(shape.name);
+    const message = ctx.newString(shape.message);
+    const extra = shape.extra === undefined ? ctx.undefined : this.toGuest(shape.extra);
+    try {
+      return this.callHelper(3, [name, message, extra]);
+    } finally {
+      name.dispose();
+      message.dispose();
+      if (extra.alive && extra !== ctx.undefined) extra.dispose();
+    }
   }
 
   isNull(handle: QuickJSHandle): boolean {
@@ -279,6 +312,7 @@ export class Guest implements GuestApi {
     this.helpers?.dispose();
     this.kept.length = 0;
     this.bundles.clear();
+    this.pristineRealm?.dispose();
   }
 }
 

@@ -96,6 +96,29 @@ function callback(options: RunOptions, name: "onStdout" | "onStderr"): ((chunk: 
   return value;
 }
 
+/** Every data value in `globals` must be copyable; functions and plain objects of them are fine. */
+function checkGlobals(value: Record<string, unknown>, path: string, seen: Set<object>): void {
+  seen.add(value);
+  for (const [key, desc] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+    if (!desc.enumerable || !("value" in desc)) continue;
+    const item: unknown = desc.value;
+    const itemPath = `${path}.${key}`;
+    if (typeof item === "function") continue;
+    if (isPlainObject(item)) {
+      if (!seen.has(item)) checkGlobals(item, itemPath, seen);
+      continue;
+    }
+    try {
+      encode(item);
+    } catch (error) {
+      throw new InvalidOptionError(
+        itemPath,
+        `cannot be copied into the sandbox: ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
@@ -128,6 +151,7 @@ export function resolveOptions(
       `must be a plain object of names to values; got ${describe(globals)}`,
     );
   }
+  if (globals !== undefined) checkGlobals(globals, "globals", new Set());
   const env = merged.env ?? {};
   if (!isPlainObject(env))
     throw new InvalidOptionError("env", `must be a plain object of strings; got ${describe(env)}`);

@@ -46,7 +46,7 @@ export function userFrames(stack: string | undefined): string[] {
     .split("\n")
     .filter(
       (line) =>
-        line.trim().startsWith("at ") && !line.includes(INTERNAL_FILE_PREFIX) && !line.includes("<native>"),
+        line.trim().startsWith("at ") && !line.includes(INTERNAL_FILE_PREFIX) && !line.includes("(native)"),
     );
 }
 

@@ -3,25 +3,12 @@
 // to name and message); a plain object holding functions becomes a namespace. Calls are counted per run.
 import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError } from "../../engine/codec.js";
-import type { GuestApi } from "../../engine/guest-api.js";
+import { errorShape } from "../../engine/error-shape.js";
+import type { ErrorShape, GuestApi } from "../../engine/guest-api.js";
 
 export interface HostCallHooks {
   /** An async host function returned a promise; the guest holds `deferred` until the host settles it. */
   pending(promise: Promise<unknown>, deferred: QuickJSDeferredPromise): void;
-}
-
-/** Name and message of a host error, never its stack or cause. */
-export function hostErrorShape(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return {
-      name: typeof error.name === "string" && error.name ? error.name : "Error",
-      message: String(error.message),
-    };
-  }
-  return {
-    name: "Error",
-    message: typeof error === "string" ? error : `host function failed: ${String(error)}`,
-  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -30,9 +17,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function holdsFunction(value: Record<string, unknown>, seen = new Set<object>()): boolean {
+/** Own enumerable data properties only: copying never runs a getter of the host's objects either. */
+export function dataEntries(value: object): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const [key, desc] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+    if (desc.enumerable && "value" in desc) entries.push([key, desc.value]);
+  }
+  return entries;
+}
+
+/** True when `value` holds a function somewhere in its plain-object tree (it becomes a namespace). */
+export function holdsFunction(value: Record<string, unknown>, seen = new Set<object>()): boolean {
   seen.add(value);
-  for (const item of Object.values(value)) {
+  for (const [, item] of dataEntries(value)) {
     if (typeof item === "function") return true;
     if (isPlainObject(item) && !seen.has(item) && holdsFunction(item, seen)) return true;
   }
@@ -50,69 +47,54 @@ export class HostFunctions {
 
   /** Defines each of `globals` as a lazy guest global. */
   install(globals: Record<string, unknown>): void {
-    for (const [name, value] of Object.entries(globals)) {
+    for (const [name, value] of dataEntries(globals)) {
       this.guest.defineLazyGlobal(name, () => this.materialize(value, name, new Map()));
     }
   }
 
-  private materialize(value: unknown, path: string, seen: Map<object, QuickJSHandle>): QuickJSHandle {
+  private materialize(value: unknown, name: string, seen: Map<object, QuickJSHandle>): QuickJSHandle {
     const ctx = this.guest.ctx;
-    if (typeof value === "function") return this.hostFunction(value, path.slice(path.lastIndexOf(".") + 1));
-    if (isPlainObject(value) && holdsFunction(value)) {
-      const prior = seen.get(value);
-      if (prior) return prior.dup();
-      const namespace = ctx.newObject();
-      seen.set(value, namespace);
-      for (const [key, item] of Object.entries(value)) {
-        const handle = this.materialize(item, `${path}.${key}`, seen);
-        ctx.setProp(namespace, key, handle);
-        handle.dispose();
-      }
-      seen.delete(value);
-      return namespace;
+    if (typeof value === "function") return this.hostFunction(value, name);
+    if (!isPlainObject(value) || !holdsFunction(value)) return this.guest.toGuest(value);
+    const prior = seen.get(value);
+    if (prior) return prior.dup();
+    const namespace = ctx.newObject();
+    seen.set(value, namespace);
+    for (const [key, item] of dataEntries(value)) {
+      const handle = this.materialize(item, key, seen);
+      ctx.setProp(namespace, key, handle);
+      if (handle.alive && handle !== ctx.undefined && handle !== ctx.null) handle.dispose();
     }
-    try {
-      return this.guest.toGuest(value);
-    } catch (error) {
-      throw new TypeError(
-        `cordon: globals.${path} cannot be copied into the sandbox: ${(error as Error).message}`,
-      );
-    }
+    seen.delete(value);
+    return namespace;
   }
 
   private hostFunction(fn: Function, name: string): QuickJSHandle {
     const guest = this.guest;
-    const ctx = guest.ctx;
     return guest.newFunction(name, (...argHandles) => {
       if (this.calls >= this.maxHostCalls) {
-        return {
-          error: ctx.newError({
-            name: "RangeError",
-            message: `host call limit reached: at most ${this.maxHostCalls} calls per run (option maxHostCalls)`,
-          }),
-        };
+        const message = `host call limit reached: at most ${this.maxHostCalls} calls per run (option maxHostCalls)`;
+        return { error: guest.newError({ name: "RangeError", message }) };
       }
       this.calls += 1;
       let args: unknown[];
       try {
         args = argHandles.map((handle) => guest.fromGuest(handle));
       } catch (error) {
-        return {
-          error: ctx.newError(errorForGuest(error, `the arguments of ${name}() could not be copied`)),
-        };
+        return { error: guest.newError(shapeFor(error, `the arguments of ${name}() could not be copied`)) };
       }
       let value: unknown;
       try {
         value = Reflect.apply(fn, undefined, args);
       } catch (error) {
-        return { error: ctx.newError(hostErrorShape(error)) };
+        return { error: guest.newError(errorShape(error)) };
       }
       if (
         value !== null &&
         typeof value === "object" &&
         typeof (value as PromiseLike<unknown>).then === "function"
       ) {
-        const deferred = ctx.newPromise();
+        const deferred = guest.ctx.newPromise();
         this.hooks.pending(Promise.resolve(value), deferred);
         return deferred.handle.dup();
       }
@@ -125,14 +107,12 @@ export class HostFunctions {
     try {
       return this.guest.toGuest(value);
     } catch (error) {
-      return {
-        error: this.guest.ctx.newError(errorForGuest(error, `the result of ${name}() could not be copied`)),
-      };
+      return { error: this.guest.newError(shapeFor(error, `the result of ${name}() could not be copied`)) };
     }
   }
 }
 
-function errorForGuest(error: unknown, context: string): { name: string; message: string } {
+function shapeFor(error: unknown, context: string): ErrorShape {
   if (error instanceof CloneError) return { name: "DataCloneError", message: `${context}: ${error.message}` };
-  return hostErrorShape(error);
+  return errorShape(error);
 }

@@ -1,7 +1,9 @@
-// Guest bundle "codec": copies values across the boundary and describes thrown values, without running any of the
-// value's own code (no getters, toJSON or toString).
+// Guest bundle "encode": copies guest values out and describes thrown values. It is evaluated in a second, pristine
+// context of the run's runtime, so what it uses (JSON, Object.getOwnPropertyDescriptors, Map.prototype.forEach...)
+// is untouched by whatever the program replaced in its own realm. It runs none of the value's own code: no getters,
+// toJSON or toString.
+import { toTransport } from "./transport.js";
 import type { Transport } from "./types.js";
-import { fromTransport, toTransport } from "./transport.js";
 
 const { apply } = Reflect;
 const objectToString = Object.prototype.toString;
@@ -9,10 +11,6 @@ const StringCtor = String;
 
 export function encode(value: unknown, maxBytes: number): Transport {
   return toTransport(value, { maxBytes });
-}
-
-export function decode(transport: Transport): unknown {
-  return fromTransport(transport);
 }
 
 /** A copy of a thrown value the host can read: the error itself when it can be copied, else a plain description. */

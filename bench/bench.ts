@@ -1,0 +1,199 @@
+// npm run bench [-- --json]: cordon against quickjs-ng with nothing on top and against @sebastianwessel/quickjs, in
+// one process. Prints a table (or one JSON object with --json) and checks the performance targets. A missed target
+// is reported, never turned into a failing exit code.
+import os from "node:os";
+import {
+  ADD_CODE,
+  ADD_VALUE,
+  cordonCases,
+  deadlineInterrupt,
+  FIB_CODE,
+  FIB_VALUE,
+  rawCases,
+  sebastianCase,
+} from "./cases.js";
+import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
+
+const json = process.argv.includes("--json");
+
+const CONFIG = {
+  warmUp: { minRuns: 3000, minMs: 2000, maxMs: 6000 },
+  fast: { rounds: 10, perRound: 400 },
+  sebastian: { warmUpRuns: 50, perRound: 30 },
+  fib: { warmUpRuns: 3, rounds: 15 },
+};
+
+const TARGETS = {
+  cordonMedianMs: 0.6,
+  speedUpOverSebastian: 10,
+  fibRatio: 1.1,
+};
+
+const progress = (message: string): void => {
+  process.stderr.write(`bench: ${message}\n`);
+};
+
+async function main(): Promise<void> {
+  progress("setting up");
+  const cordon = await cordonCases();
+  const raw = await rawCases();
+  const cordonInline = cordon.inline(ADD_CODE, ADD_VALUE, "cordonInline", "cordon createSandbox().run()");
+  const cordonTop = cordon.topLevel(ADD_CODE, ADD_VALUE, "cordonRun", "cordon run()");
+  const rawAdd = raw(ADD_CODE, ADD_VALUE, "raw", "raw quickjs-ng");
+  const seb = await sebastianCase(ADD_CODE, ADD_VALUE, "sebastian", "@sebastianwessel/quickjs");
+
+  const warmed: Record<string, number> = {};
+  for (const c of [cordonInline, cordonTop, rawAdd]) {
+    progress(`warming up ${c.label}`);
+    const { minRuns, minMs, maxMs } = CONFIG.warmUp;
+    warmed[c.key] = await warmUp(c, minRuns, minMs, maxMs);
+  }
+  const fastCases: { c: BenchCase; perRound: number }[] = [
+    { c: cordonInline, perRound: CONFIG.fast.perRound },
+    { c: cordonTop, perRound: CONFIG.fast.perRound },
+    { c: rawAdd, perRound: CONFIG.fast.perRound },
+  ];
+  if ("once" in seb) {
+    progress(`warming up ${seb.label}`);
+    warmed[seb.key] = await warmUp(seb, CONFIG.sebastian.warmUpRuns, 0, Number.POSITIVE_INFINITY);
+    fastCases.push({ c: seb, perRound: CONFIG.sebastian.perRound });
+  } else {
+    progress(`@sebastianwessel/quickjs unavailable: ${seb.unavailable}`);
+  }
+  progress(`measuring "${ADD_CODE}" in ${CONFIG.fast.rounds} rounds`);
+  const add = await measureInRounds(fastCases, CONFIG.fast.rounds);
+
+  const fibCases = [
+    cordon.inline(FIB_CODE, FIB_VALUE, "cordonFib", "cordon fib(25)"),
+    raw(FIB_CODE, FIB_VALUE, "rawFibPlain", "raw fib(25), no interrupt handler"),
+    raw(FIB_CODE, FIB_VALUE, "rawFibInterrupt", "raw fib(25), deadline interrupt handler", {
+      interrupt: deadlineInterrupt(5000),
+    }),
+  ];
+  progress(`measuring fib(25) in ${CONFIG.fib.rounds} rounds`);
+  for (const c of fibCases) await warmUp(c, CONFIG.fib.warmUpRuns, 0, Number.POSITIVE_INFINITY);
+  const fib = await measureInRounds(
+    fibCases.map((c) => ({ c, perRound: 1 })),
+    CONFIG.fib.rounds,
+  );
+  cordon.sandbox.dispose();
+
+  const get = (results: Map<string, Summary>, key: string): Summary | undefined => results.get(key);
+  const inline = get(add, "cordonInline")!;
+  const top = get(add, "cordonRun")!;
+  const rawSummary = get(add, "raw")!;
+  const sebSummary = get(add, "sebastian");
+  const cordonFib = get(fib, "cordonFib")!;
+  const rawFibPlain = get(fib, "rawFibPlain")!;
+  const rawFibInterrupt = get(fib, "rawFibInterrupt")!;
+
+  const ratios = {
+    cordonInlineVsRaw: inline.medianMs / rawSummary.medianMs,
+    cordonRunVsRaw: top.medianMs / rawSummary.medianMs,
+    sebastianSpeedUp: sebSummary ? sebSummary.medianMs / inline.medianMs : null,
+    fibCordonVsRawPlain: cordonFib.medianMs / rawFibPlain.medianMs,
+    fibCordonVsRawInterrupt: cordonFib.medianMs / rawFibInterrupt.medianMs,
+  };
+  const targets = [
+    {
+      name: "cordon inline median",
+      want: `<= ${TARGETS.cordonMedianMs} ms`,
+      actual: `${fmt(inline.medianMs, 3)} ms`,
+      pass: inline.medianMs <= TARGETS.cordonMedianMs,
+    },
+    {
+      name: "speed-up over @sebastianwessel/quickjs",
+      want: `>= ${TARGETS.speedUpOverSebastian}x`,
+      actual: ratios.sebastianSpeedUp === null ? "n/a" : `${fmt(ratios.sebastianSpeedUp, 1)}x`,
+      pass: ratios.sebastianSpeedUp !== null && ratios.sebastianSpeedUp >= TARGETS.speedUpOverSebastian,
+    },
+    {
+      name: "fib(25) cordon / raw (no interrupt handler)",
+      want: `<= ${TARGETS.fibRatio}x`,
+      actual: `${fmt(ratios.fibCordonVsRawPlain, 3)}x`,
+      pass: ratios.fibCordonVsRawPlain <= TARGETS.fibRatio,
+    },
+  ];
+
+  if (json) {
+    const report = {
+      environment: {
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? null,
+        gcExposed: typeof (globalThis as { gc?: unknown }).gc === "function",
+      },
+      config: CONFIG,
+      warmUpRuns: warmed,
+      cases: Object.fromEntries([...add, ...fib]),
+      sebastianUnavailable: "once" in seb ? null : seb.unavailable,
+      ratios,
+      targets,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+
+  const cpu = os.cpus()[0]?.model ?? "unknown cpu";
+  console.log(`\ncordon bench — node ${process.version}, ${os.cpus().length} x ${cpu}`);
+  console.log(
+    `warm-up runs: ${Object.entries(warmed)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}\n`,
+  );
+  table([...add.values(), ...fib.values()]);
+  if (!("once" in seb)) console.log(`\n@sebastianwessel/quickjs was not measured: ${seb.unavailable}`);
+
+  console.log("\nratios (medians)");
+  const ratioRows: [string, string][] = [
+    ["cordon createSandbox().run() / raw quickjs-ng", `${fmt(ratios.cordonInlineVsRaw, 2)}x`],
+    ["cordon run() / raw quickjs-ng", `${fmt(ratios.cordonRunVsRaw, 2)}x`],
+    [
+      "@sebastianwessel/quickjs / cordon inline (speed-up)",
+      ratios.sebastianSpeedUp === null ? "n/a" : `${fmt(ratios.sebastianSpeedUp, 1)}x`,
+    ],
+    ["fib(25) cordon / raw, no interrupt handler", `${fmt(ratios.fibCordonVsRawPlain, 3)}x`],
+    ["fib(25) cordon / raw, deadline interrupt handler", `${fmt(ratios.fibCordonVsRawInterrupt, 3)}x`],
+  ];
+  const ratioWidth = Math.max(...ratioRows.map(([name]) => name.length));
+  for (const [name, value] of ratioRows) console.log(`  ${name.padEnd(ratioWidth)}  ${value.padStart(8)}`);
+
+  console.log("\ntargets");
+  const targetWidth = Math.max(...targets.map((t) => t.name.length));
+  for (const t of targets) {
+    console.log(
+      `  ${t.pass ? "PASS" : "FAIL"}  ${t.name.padEnd(targetWidth)}  ${t.actual.padStart(10)}  (want ${t.want})`,
+    );
+  }
+}
+
+function fmt(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+}
+
+function table(rows: readonly Summary[]): void {
+  const header = ["case", "n", "median ms", "p95 ms", "mean ms", "runs/s"];
+  const body = rows.map((s) => [
+    s.label,
+    String(s.n),
+    fmt(s.medianMs, 3),
+    fmt(s.p95Ms, 3),
+    fmt(s.meanMs, 3),
+    fmt(s.runsPerSec, 0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of body) console.log(line(row));
+}
+
+try {
+  await main();
+} catch (error) {
+  // A case produced a wrong result or could not run: the numbers would be meaningless.
+  console.error("bench: aborted:", error);
+  process.exitCode = 1;
+}

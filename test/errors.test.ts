@@ -1,0 +1,254 @@
+// Errors: guest failures as values with guest-only stacks, exit codes, host misuse, abort, and sandbox lifetimes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSandbox, type RunError, type RunOptions, run, type Sandbox } from "../src/index.js";
+
+const MiB = 1024 * 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function rss(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().rss;
+}
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await createSandbox();
+});
+afterAll(() => sb.dispose());
+
+/** Every line after the first is an "at" frame of the guest's own file or a native function. */
+function expectGuestOnlyStack(error: RunError | undefined, file: string): void {
+  const stack = error?.stack ?? "";
+  for (const forbidden of ["node:", "/work/", "cordon:", "file://", "node_modules", ".ts:"]) {
+    expect(stack).not.toContain(forbidden);
+  }
+  const frames = stack.split("\n").slice(1);
+  expect(frames.length).toBeGreaterThan(0);
+  for (const frame of frames)
+    expect(frame).toMatch(new RegExp(`^\\s+at .*(\\(${file}:\\d+:\\d+\\)|\\(native\\))$`));
+}
+
+describe("guest errors", () => {
+  it("reports an uncaught TypeError with its location and a guest-only stack", async () => {
+    const r = await sb.run("const a = 1;\nfunction g() {\n  throw new TypeError('boom');\n}\ng();\n");
+    expect(r.ok).toBe(false);
+    expect(r.exitCode).toBe(1);
+    expect(r.value).toBeUndefined();
+    expect(r.error?.name).toBe("TypeError");
+    expect(r.error?.message).toBe("boom");
+    expect(r.error?.location).toEqual({ file: "main.js", line: 3, column: expect.any(Number) });
+    expect(r.error?.location?.column).toBeGreaterThan(0);
+    expect(r.error?.stack?.startsWith("TypeError: boom\n")).toBe(true);
+    expect(r.error?.stack).toContain("main.js:3:");
+    expect(r.error?.stack).toContain("main.js:5:");
+    expectGuestOnlyStack(r.error, "main.js");
+  });
+
+  it("uses the filename option in the location and the stack", async () => {
+    const r = await sb.run("\n\nthrow new RangeError('far');", { filename: "task.js" });
+    expect(r.error).toMatchObject({
+      name: "RangeError",
+      message: "far",
+      location: { file: "task.js", line: 3 },
+    });
+    expect(r.error?.stack).toContain("task.js:3:");
+    expect(r.error?.stack).not.toContain("main.js");
+    expectGuestOnlyStack(r.error, "task.js");
+  });
+
+  it("reports errors thrown in ES modules, timers and async functions", async () => {
+    const mod = await sb.run("export const x = 1;\nthrow new Error('in module');");
+    expect(mod.error).toMatchObject({ name: "Error", message: "in module", location: { line: 2 } });
+    const timer = await sb.run("setTimeout(() => {\n  null.x;\n}, 1);");
+    expect(timer).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      error: { name: "TypeError", location: { line: 2 } },
+    });
+    expectGuestOnlyStack(timer.error, "main.js");
+    const asyncFn = await sb.run(
+      "async function f() {\n  await 1;\n  throw new SyntaxError('late');\n}\nawait f();",
+    );
+    expect(asyncFn.error).toMatchObject({ name: "SyntaxError", message: "late", location: { line: 3 } });
+  });
+
+  it("keeps host frames out of errors thrown by host functions", async () => {
+    const bad = () => {
+      throw new RangeError("host says no");
+    };
+    const r = await sb.run("function a() {\n  env.bad();\n}\na();", { globals: { env: { bad } } });
+    expect(r.error).toMatchObject({ name: "RangeError", message: "host says no", location: { line: 2 } });
+    expectGuestOnlyStack(r.error, "main.js");
+  });
+
+  it("reports a SyntaxError at the line of the error", async () => {
+    for (const code of [
+      "const a = 1;\nconst b = 2;\nconst c = ;\n",
+      "export const a = 1;\n\nconst c = ;\n",
+    ]) {
+      const r = await sb.run(code);
+      expect(r).toMatchObject({ ok: false, exitCode: 1, error: { name: "SyntaxError" } });
+      expect(r.error?.location).toMatchObject({ file: "main.js", line: 3 });
+      expect(r.error?.stack).not.toContain("cordon:");
+    }
+  });
+
+  it("describes thrown non-errors", async () => {
+    const r = await sb.run("throw 'plain text'");
+    expect(r).toMatchObject({ ok: false, exitCode: 1 });
+    expect(r.error?.message).toContain("plain text");
+  });
+});
+
+describe("exit codes", () => {
+  it("process.exit(3) ends the run at once with exitCode 3", async () => {
+    const r = await sb.run("process.exit(3);\nconsole.log('after');");
+    expect(r).toMatchObject({ ok: false, exitCode: 3, stdout: "" });
+  });
+
+  it("process.exit(0) is a success", async () => {
+    const r = await sb.run("console.log('before');\nprocess.exit(0);\nconsole.log('after');");
+    expect(r).toMatchObject({ ok: true, exitCode: 0, stdout: "before\n" });
+    expect(r.error).toBeUndefined();
+  });
+
+  it("process.exit cannot be caught by the guest", async () => {
+    const r = await sb.run("try { process.exit(4) } catch {}\nconsole.log('after');\n5");
+    expect(r).toMatchObject({ ok: false, exitCode: 4, stdout: "" });
+  });
+
+  it("process.exitCode = 2 sets the exit code", async () => {
+    const r = await sb.run("process.exitCode = 2;\n'done'");
+    expect(r.exitCode).toBe(2);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe("host misuse", () => {
+  const misuse: [string, () => Promise<unknown>, RegExp][] = [
+    ["code that is not a string", () => run(42 as unknown as string), /code/],
+    ["a negative timeoutMs", () => run("1", { timeoutMs: -1 }), /timeoutMs/],
+    ["a fractional timeoutMs", () => run("1", { timeoutMs: 1.5 }), /timeoutMs/],
+    ["an unknown option", () => run("1", { nope: 1 } as unknown as RunOptions), /nope/],
+    [
+      "an env value that is not a string",
+      () => run("1", { env: { A: 1 } as unknown as Record<string, string> }),
+      /env/,
+    ],
+    ["an input that cannot be cloned", () => run("1", { input: () => 1 }), /input/],
+    ["an empty filename", () => run("1", { filename: "" }), /filename/],
+    ["a signal that is not an AbortSignal", () => run("1", { signal: {} as AbortSignal }), /signal/],
+    [
+      "bad options on a sandbox run",
+      () => sb.run("1", { maxResultBytes: "big" as unknown as number }),
+      /maxResultBytes/,
+    ],
+  ];
+  for (const [label, call, names] of misuse) {
+    it(`throws a TypeError for ${label}`, async () => {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(names);
+    });
+  }
+
+  it("throws at createSandbox() for bad defaults", async () => {
+    await expect(createSandbox({ timeoutMs: 0 })).rejects.toThrow(/timeoutMs/);
+  });
+});
+
+describe("abort", () => {
+  const slow = () => new Promise((resolve) => setTimeout(resolve, 10_000));
+
+  it("does not start a run whose signal is already aborted", async () => {
+    let called = false;
+    const r = await sb.run("env.mark(); 1", {
+      signal: AbortSignal.abort(),
+      globals: { env: { mark: () => (called = true) } },
+    });
+    expect(r).toMatchObject({ ok: false, exitCode: 130, error: { name: "AbortError" } });
+    expect(called).toBe(false);
+  });
+
+  it("ends a run waiting on a slow host function soon after the abort", async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 100);
+    const r = await sb.run("await env.slow(); 'finished'", {
+      signal: controller.signal,
+      globals: { env: { slow } },
+    });
+    const delay = performance.now() - abortedAt;
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(r).toMatchObject({ ok: false, exitCode: 130, error: { name: "AbortError" } });
+    expect(r.value).toBeUndefined();
+    expect(delay).toBeLessThan(200);
+    expect(await sb.run("export default 'next'")).toMatchObject({ ok: true, value: "next" });
+  });
+
+  it("aborts run() the same way", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    const r = await run("await env.slow()", { signal: controller.signal, globals: { env: { slow } } });
+    expect(r.error?.name).toBe("AbortError");
+    expect(r.exitCode).toBe(130);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
+
+describe("lifetimes", () => {
+  it("runs 10,000 times through one sandbox without growing", { timeout: 45_000 }, async () => {
+    const box = await createSandbox();
+    try {
+      let sum = 0;
+      for (let i = 0; i < 1_000; i++) {
+        const r = await box.run("export default 1+1");
+        sum += r.value as number;
+      }
+      const baseline = rss();
+      for (let i = 0; i < 9_000; i++) {
+        const r = await box.run("export default 1+1");
+        sum += r.value as number;
+      }
+      const after = rss();
+      expect(sum).toBe(20_000);
+      expect(after - baseline).toBeLessThan(64 * MiB);
+    } finally {
+      box.dispose();
+    }
+  });
+
+  it("rejects runs on a disposed sandbox with ERR_CORDON_DISPOSED", async () => {
+    const box = await createSandbox();
+    expect(await box.run("1")).toMatchObject({ ok: true, value: 1 });
+    box.dispose();
+    await expect(box.run("1")).rejects.toMatchObject({ code: "ERR_CORDON_DISPOSED" });
+    box.dispose();
+    await expect(box.run("2")).rejects.toMatchObject({ code: "ERR_CORDON_DISPOSED" });
+  });
+
+  it("supports Symbol.dispose", async () => {
+    const box = await createSandbox();
+    box[Symbol.dispose]();
+    await expect(box.run("1")).rejects.toMatchObject({ code: "ERR_CORDON_DISPOSED" });
+  });
+
+  it("lets a run in flight finish when its sandbox is disposed", async () => {
+    const box = await createSandbox();
+    const wait = () => new Promise((resolve) => setTimeout(() => resolve(5), 50));
+    const pending = box.run("(await env.wait()) + 1", { globals: { env: { wait } } });
+    box.dispose();
+    const r = await pending;
+    expect(r.ok || r.error?.name === "AbortError").toBe(true);
+    if (r.ok) expect(r.value).toBe(6);
+    expect(await run("'pool still fine'")).toMatchObject({ ok: true, value: "pool still fine" });
+  });
+});
