@@ -3,7 +3,7 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 
 /** Guest bundles evaluated on first use in a run (their sources are built from the capabilities' guest/ folders). */
-export type BundleName = "encode" | "decode" | "timers" | "process" | "console" | "inspect";
+export type BundleName = string;
 
 /** A host operation the guest bundles call through `op(name, ...args)`. Arguments are borrowed handles. */
 export type OpHandler = (...args: QuickJSHandle[]) => QuickJSHandle | undefined;

@@ -1,10 +1,15 @@
 // CommonJS globals for scripts: module, exports, require, __filename, __dirname. A script is CommonJS when it
 // assigns module.exports or adds to exports; its value is then module.exports instead of its last expression.
+// `require` itself comes from the modules capability.
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../engine/guest-api.js";
 
 /** Installs the globals; returns a function giving module.exports when the script used CommonJS, else undefined. */
-export function installCommonJs(guest: GuestApi, filename: string): () => QuickJSHandle | undefined {
+export function installCommonJs(
+  guest: GuestApi,
+  filename: string,
+  makeRequire: () => QuickJSHandle,
+): () => QuickJSHandle | undefined {
   const ctx = guest.ctx;
   const setString = (target: QuickJSHandle, key: string, value: string) => {
     const handle = ctx.newString(value);
@@ -29,15 +34,7 @@ export function installCommonJs(guest: GuestApi, filename: string): () => QuickJ
   const dirname = slash > 0 ? filename.slice(0, slash) : slash === 0 ? "/" : ".";
   setString(ctx.global, "__filename", filename);
   setString(ctx.global, "__dirname", dirname);
-  const requireFn = guest.newFunction("require", (id) => {
-    const name = id && ctx.typeof(id) === "string" ? ctx.getString(id) : String(id && ctx.dump(id));
-    const error = ctx.newError({
-      name: "Error",
-      message: `Cannot find module '${name}': modules are not available in this sandbox`,
-    });
-    setString(error, "code", "MODULE_NOT_FOUND");
-    return { error };
-  });
+  const requireFn = makeRequire();
   ctx.setProp(ctx.global, "require", requireFn);
   requireFn.dispose();
 

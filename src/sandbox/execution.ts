@@ -3,6 +3,12 @@
 // that fails in any way marks its cell broken so it is never reused.
 import type { QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { installConsole } from "../capabilities/console/console.js";
+import { type CryptoBackend, installCryptoOps } from "../capabilities/crypto/host.js";
+import { installFsOps } from "../capabilities/fs/host.js";
+import type { VirtualFs } from "../capabilities/fs/vfs.js";
+import { ModuleHost } from "../capabilities/modules/host.js";
+import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
+import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { Output } from "../capabilities/console/host.js";
 import { HostFunctions } from "../capabilities/host-functions/host.js";
 import { installProcess } from "../capabilities/process/host.js";
@@ -33,6 +39,10 @@ export interface ExecutionRequest {
   options: ResolvedOptions;
   /** Engine stack for this run (the caller caps it to what the host thread can carry). */
   stackSizeBytes: number;
+  /** The run's filesystem (already checked against the options). */
+  vfs: VirtualFs;
+  typescript: TypeScriptHost;
+  crypto: CryptoBackend;
 }
 
 interface PendingCall {
@@ -138,12 +148,29 @@ export class Execution {
     });
     ctx.setProp(ctx.global, "__return", returnFn);
     returnFn.dispose();
-    if (kind === "script") this.isCommonJs = installCommonJs(guest, filename);
+    const { vfs } = this.request;
+    installFsOps(guest, vfs, options.stdin);
+    installCryptoOps(guest, this.request.crypto);
+    const typescript = this.request.typescript;
+    const modules = new ModuleHost(guest, {
+      fs: vfsResolver(vfs),
+      cwd: vfs.cwd,
+      allow: options.modules,
+      transpile: typescript.transpile,
+      isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
+    });
+    modules.install(rt);
+    const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
+    if (kind === "script")
+      this.isCommonJs = installCommonJs(guest, filename, () => modules.makeRequire(entryDir));
 
+    const entryIsTs =
+      options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
+    const source = entryIsTs ? typescript.transpile(code, filename, "esm") : code;
     const evaluated =
       kind === "module"
-        ? ctx.evalCode(code, filename, { type: "module" })
-        : ctx.evalCode(code, filename, EVAL_FLAG_ASYNC);
+        ? ctx.evalCode(source, filename, { type: "module" })
+        : ctx.evalCode(source, filename, EVAL_FLAG_ASYNC);
     if (evaluated.error) {
       this.failWith(evaluated.error);
       return;
@@ -371,7 +398,9 @@ export class Execution {
   private failWith(errorHandle: QuickJSHandle): void {
     if (!this.interrupt && !this.cell.outOfMemory) {
       const described = this.guest!.describe(errorHandle);
-      this.failure ??= toRunError(described.name, described.message, described.stack);
+      const mapper = (file: string, line: number, column: number) =>
+        this.request.typescript.originalPosition(file, line, column);
+      this.failure ??= toRunError(described.name, described.message, described.stack, mapper);
       this.interrupt ??= "failed";
     }
     if (errorHandle.alive) errorHandle.dispose();
@@ -412,6 +441,21 @@ export class Execution {
     }
   }
 
+  private returnedFiles(): Record<string, string | Uint8Array> | undefined {
+    const patterns = this.options.returnFiles;
+    if (!patterns) return undefined;
+    const files: Record<string, string | Uint8Array> = {};
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    for (const [path, bytes] of this.request.vfs.changedFiles(patterns.length > 0 ? patterns : undefined)) {
+      try {
+        files[path] = decoder.decode(bytes);
+      } catch {
+        files[path] = bytes;
+      }
+    }
+    return files;
+  }
+
   private result(): RunResult {
     const base = {
       stdout: this.output.stdout.text(),
@@ -423,6 +467,8 @@ export class Execution {
         hostCalls: this.hostFunctions?.calls ?? 0,
       },
     };
+    const files = this.returnedFiles();
+    if (files) Object.assign(base, { files });
     const fail = (exitCode: number, error: RunError): RunResult => ({ ok: false, error, exitCode, ...base });
     const { timeoutMs, memoryLimitBytes } = this.options;
     if (this.cell.outOfMemory || this.interrupt === "memory") {
@@ -459,4 +505,20 @@ export class Execution {
       return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
     return { ok: true, value: value?.value, exitCode: 0, ...base };
   }
+}
+
+/** Resolution's view of the run's filesystem: what is there, and file text. */
+function vfsResolver(vfs: VirtualFs): ResolveFs {
+  const decoder = new TextDecoder();
+  return {
+    kind(path) {
+      try {
+        const type = vfs.stat(path).type;
+        return type === "directory" ? "directory" : type === "file" ? "file" : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readText: (path) => decoder.decode(vfs.readFile(path)),
+  };
 }

@@ -150,7 +150,9 @@ export class Guest implements GuestApi {
     let exports = this.bundles.get(name);
     if (!exports) {
       const realm = name === "encode" ? this.pristine() : this.ctx;
-      const result = realm.evalCode(GUEST_BUNDLES[name], `${INTERNAL_FILE_PREFIX}${name}`);
+      const source = GUEST_BUNDLES[name];
+      if (source === undefined) throw new TypeError(`unknown guest bundle ${name}`);
+      const result = realm.evalCode(source, `${INTERNAL_FILE_PREFIX}${name}`);
       if (result.error) throw new GuestThrew(result.error);
       exports = result.value;
       this.bundles.set(name, exports);

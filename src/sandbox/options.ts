@@ -1,4 +1,6 @@
 // Run options: their defaults, and the checks that turn host misuse into a TypeError naming the option.
+import type { FileTree, MountSpec } from "../capabilities/fs/vfs.js";
+import { PROVIDED_BUILTINS } from "../capabilities/modules/builtins.js";
 import { MIN_CELL_BYTES } from "../engine/cell.js";
 import { encode } from "../engine/codec.js";
 import { InvalidOptionError } from "../errors.js";
@@ -29,6 +31,24 @@ export interface RunOptions {
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   signal?: AbortSignal;
+  /** Files the guest sees, rooted at "/": names to string or Uint8Array contents, or nested directories. */
+  files?: FileTree;
+  /** Host directories the guest sees at guestPath; read-only unless readOnly is false. */
+  mounts?: MountSpec[];
+  /** The guest's working directory. Default "/". */
+  cwd?: string;
+  /** Bytes the guest may write per run. Default 64 MiB. */
+  maxFsBytes?: number;
+  /** Files the in-memory tree may hold. Default 10,000. */
+  maxFiles?: number;
+  /** What fs.readFileSync(0) and process.stdin give the guest. Default empty. */
+  stdin?: string | Uint8Array;
+  /** Return files created or changed by the run in RunResult.files: true for all, or glob patterns. */
+  returnFiles?: boolean | string[];
+  /** Built-in modules the guest may import (default: all that cordon provides). */
+  modules?: string[];
+  /** TypeScript handling: "auto" (default) by file extension, true for the entry too, false never. */
+  typescript?: boolean | "auto";
 }
 
 export interface ResolvedOptions {
@@ -47,6 +67,15 @@ export interface ResolvedOptions {
   onStdout: ((chunk: string) => void) | undefined;
   onStderr: ((chunk: string) => void) | undefined;
   signal: AbortSignal | undefined;
+  files: FileTree | undefined;
+  mounts: MountSpec[] | undefined;
+  cwd: string;
+  maxFsBytes: number;
+  maxFiles: number;
+  stdin: Uint8Array;
+  returnFiles: string[] | undefined;
+  modules: ReadonlySet<string> | undefined;
+  typescript: boolean | "auto";
 }
 
 export const DEFAULTS = {
@@ -57,6 +86,8 @@ export const DEFAULTS = {
   maxResultBytes: 4 * 1024 * 1024,
   maxHostCalls: 10_000,
   maxTimers: 1_000,
+  maxFsBytes: 64 * 1024 * 1024,
+  maxFiles: 10_000,
 } as const;
 
 const KNOWN = new Set<string>([
@@ -68,6 +99,13 @@ const KNOWN = new Set<string>([
   "onStdout",
   "onStderr",
   "signal",
+  "files",
+  "mounts",
+  "cwd",
+  "stdin",
+  "returnFiles",
+  "modules",
+  "typescript",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -177,7 +215,49 @@ export function resolveOptions(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidOptionError("signal", `must be an AbortSignal; got ${describe(signal)}`);
   }
+  const stdin = merged.stdin ?? "";
+  if (typeof stdin !== "string" && !(stdin instanceof Uint8Array)) {
+    throw new InvalidOptionError("stdin", `must be a string or a Uint8Array; got ${describe(stdin)}`);
+  }
+  const returnFiles = merged.returnFiles;
+  if (
+    returnFiles !== undefined &&
+    typeof returnFiles !== "boolean" &&
+    !(Array.isArray(returnFiles) && returnFiles.every((p) => typeof p === "string"))
+  ) {
+    throw new InvalidOptionError(
+      "returnFiles",
+      `must be true or an array of glob patterns; got ${describe(returnFiles)}`,
+    );
+  }
+  const modules = merged.modules;
+  if (modules !== undefined) {
+    if (!Array.isArray(modules))
+      throw new InvalidOptionError("modules", "must be an array of built-in module names");
+    for (const name of modules) {
+      const bare = typeof name === "string" ? name.replace(/^node:/, "") : name;
+      if (typeof bare !== "string" || !PROVIDED_BUILTINS.includes(bare)) {
+        throw new InvalidOptionError(
+          "modules",
+          `names an unknown module ${describe(name)} (known: ${PROVIDED_BUILTINS.join(", ")})`,
+        );
+      }
+    }
+  }
+  const typescript = merged.typescript ?? "auto";
+  if (typescript !== true && typescript !== false && typescript !== "auto") {
+    throw new InvalidOptionError("typescript", `must be true, false or "auto"; got ${describe(typescript)}`);
+  }
   return {
+    files: merged.files,
+    mounts: merged.mounts,
+    cwd: merged.cwd ?? "/",
+    maxFsBytes: integer(merged, "maxFsBytes", 0, MAX_MEMORY_BYTES * 8),
+    maxFiles: integer(merged, "maxFiles", 0, 10_000_000),
+    stdin: typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin,
+    returnFiles: returnFiles === true ? [] : returnFiles === false ? undefined : returnFiles,
+    modules: modules && new Set(modules.map((name) => name.replace(/^node:/, ""))),
+    typescript,
     timeoutMs: integer(merged, "timeoutMs", 1, MAX_TIMEOUT_MS),
     memoryLimitBytes: integer(merged, "memoryLimitBytes", MIN_CELL_BYTES, MAX_MEMORY_BYTES),
     stackSizeBytes: integer(merged, "stackSizeBytes", 16 * 1024, 64 * 1024 * 1024),

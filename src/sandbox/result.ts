@@ -30,6 +30,8 @@ export interface RunResult {
   exitCode: number;
   truncated: { stdout: boolean; stderr: boolean };
   stats: RunStats;
+  /** With returnFiles: files created or changed by the run (text as string, binary as Uint8Array). */
+  files?: Record<string, string | Uint8Array>;
 }
 
 export const EXIT = { ok: 0, error: 1, unsettled: 13, timeout: 124, aborted: 130, memory: 137 } as const;
@@ -58,9 +60,33 @@ export function locationOf(frames: string[]): ErrorLocation | undefined {
   return undefined;
 }
 
+/** Maps a position in code the sandbox transformed (TypeScript) back to the original file. */
+export type PositionMapper = (
+  file: string,
+  line: number,
+  column: number,
+) => { line: number; column: number } | undefined;
+
+function mapFrame(frame: string, mapper: PositionMapper | undefined): string {
+  if (!mapper) return frame;
+  const match = FRAME.exec(frame);
+  if (!match) return frame;
+  const original = mapper(match[2]!, Number(match[3]), Number(match[4]));
+  if (!original) return frame;
+  return frame.replace(
+    `${match[2]}:${match[3]}:${match[4]}`,
+    `${match[2]}:${original.line}:${original.column}`,
+  );
+}
+
 /** Shapes a guest error (already copied to the host) into a RunError with a Node-style stack. */
-export function toRunError(name: string, message: string, rawStack: string | undefined): RunError {
-  const frames = userFrames(rawStack);
+export function toRunError(
+  name: string,
+  message: string,
+  rawStack: string | undefined,
+  mapper?: PositionMapper,
+): RunError {
+  const frames = userFrames(rawStack).map((frame) => mapFrame(frame, mapper));
   const error: RunError = { name, message, stack: [`${name}: ${message}`, ...frames].join("\n") };
   const location = locationOf(frames);
   if (location) error.location = location;

@@ -1,8 +1,11 @@
 // run() and createSandbox(): turn options into a run inside a cell from a pool, and give back a RunResult.
+import { VirtualFs } from "../capabilities/fs/vfs.js";
+import { TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { CellPool } from "../engine/cell-pool.js";
 import { memoizedModule } from "../engine/wasm-module.js";
 import { DisposedError } from "../errors.js";
-import { loadWasmBytes } from "../platform/node.js";
+import { loadWasmBytes, nodeCrypto } from "../platform/node.js";
+import { nodeHostDirectory } from "../platform/node-fs.js";
 import { Execution } from "./execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
@@ -34,6 +37,17 @@ function checkCode(code: unknown): asserts code is string {
 }
 
 async function execute(pool: CellPool, code: string, options: ResolvedOptions): Promise<RunResult> {
+  const vfs = new VirtualFs(
+    {
+      files: options.files,
+      mounts: options.mounts,
+      cwd: options.cwd,
+      maxFsBytes: options.maxFsBytes,
+      maxFiles: options.maxFiles,
+    },
+    nodeHostDirectory,
+  );
+  const typescript = new TypeScriptHost();
   const kind = await detectKind(code);
   const cell = await pool.acquire(options.memoryLimitBytes);
   const execution = new Execution(cell, {
@@ -41,6 +55,9 @@ async function execute(pool: CellPool, code: string, options: ResolvedOptions): 
     kind,
     options,
     stackSizeBytes: Math.min(options.stackSizeBytes, INLINE_MAX_STACK_BYTES),
+    vfs,
+    typescript,
+    crypto: nodeCrypto,
   });
   try {
     return await execution.run();

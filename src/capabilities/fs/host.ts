@@ -1,0 +1,73 @@
+// Host half of fs: the operations the guest's node:fs calls. Every call goes through the VirtualFs, which checks the
+// path policy and quotas on the host; bytes cross as ArrayBuffers, structured answers as JSON text.
+import type { QuickJSHandle } from "quickjs-emscripten-core";
+import type { GuestApi } from "../../engine/guest-api.js";
+import type { VirtualFs } from "./vfs.js";
+
+const encoder = new TextEncoder();
+
+export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array): void {
+  const ctx = guest.ctx;
+  const text = (h: QuickJSHandle | undefined) => ctx.getString(h!);
+  const flag = (h: QuickJSHandle | undefined) => h !== undefined && ctx.dump(h) === true;
+  const bytes = (h: QuickJSHandle | undefined): Uint8Array => {
+    if (ctx.typeof(h!) === "string") return encoder.encode(ctx.getString(h!));
+    const view = ctx.getArrayBuffer(h!);
+    try {
+      return view.value.slice();
+    } finally {
+      view.dispose();
+    }
+  };
+  const str = (value: string) => ctx.newString(value);
+  const buffer = (data: Uint8Array) =>
+    ctx.newArrayBuffer(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+
+  guest.registerOp("stdin", () => buffer(stdin));
+  guest.registerOp("fs", (method, a, b, c, d) => {
+    switch (ctx.getString(method!)) {
+      case "readFile":
+        return buffer(vfs.readFile(text(a)));
+      case "writeFile":
+        vfs.writeFile(text(a), bytes(b), { append: flag(c), exclusive: flag(d) });
+        return undefined;
+      case "readdir":
+        return str(JSON.stringify(vfs.readdir(text(a))));
+      case "stat":
+        return str(JSON.stringify(vfs.stat(text(a))));
+      case "lstat":
+        return str(JSON.stringify(vfs.lstat(text(a))));
+      case "exists":
+        return vfs.exists(text(a)) ? ctx.true : ctx.false;
+      case "access":
+        vfs.access(text(a), ctx.getNumber(b!));
+        return undefined;
+      case "mkdir": {
+        const created = vfs.mkdir(text(a), { recursive: flag(b) });
+        return created === undefined ? undefined : str(created);
+      }
+      case "rm":
+        vfs.rm(text(a), { recursive: flag(b), force: flag(c) });
+        return undefined;
+      case "rmdir":
+        vfs.rmdir(text(a), { recursive: flag(b) });
+        return undefined;
+      case "unlink":
+        vfs.unlink(text(a));
+        return undefined;
+      case "rename":
+        vfs.rename(text(a), text(b));
+        return undefined;
+      case "copyFile":
+        vfs.copyFile(text(a), text(b), { exclusive: flag(c) });
+        return undefined;
+      case "realpath":
+        return str(vfs.realpath(text(a)));
+      case "chdir":
+        vfs.chdir(text(a));
+        return undefined;
+      default:
+        throw new TypeError(`unknown fs operation ${ctx.getString(method!)}`);
+    }
+  });
+}

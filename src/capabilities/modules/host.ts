@@ -1,0 +1,280 @@
+// Host half of modules: the engine's ES module loader and normalizer, CommonJS require() with its cache, and the
+// built-in modules (node:*) the guest may import. Files come only from the run's virtual filesystem; remote and
+// data: imports are refused; TypeScript is transformed on the host (types removed, lines kept).
+import { parse as parseCjs } from "cjs-module-lexer";
+import { parse as parseEsm } from "es-module-lexer";
+import type { QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
+import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
+import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
+import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
+import type { Transpiler } from "./typescript.js";
+
+export interface ModuleHostOptions {
+  fs: ResolveFs;
+  /** Where relative imports of a module without a path (the entry named by a bare filename) resolve from. */
+  cwd: string;
+  /** Built-in module names the guest may import; undefined: all available ones. */
+  allow: ReadonlySet<string> | undefined;
+  transpile: Transpiler;
+  /** Whether a file is TypeScript ("auto": by extension). */
+  isTypeScript(path: string): boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const REMOTE = /^(?:https?|data|blob|ftp|wss?):/i;
+const REFUSED = "cordon:refused:";
+
+export class ModuleHost {
+  private readonly builtins = new Map<string, QuickJSHandle>();
+  private readonly cjsCache = new Map<string, QuickJSHandle>();
+
+  constructor(
+    private readonly guest: GuestApi,
+    private readonly options: ModuleHostOptions,
+  ) {}
+
+  install(rt: QuickJSRuntime): void {
+    rt.setModuleLoader(
+      (name) => this.guarded(() => this.load(name)),
+      // A failed resolution becomes a name the loader refuses with the resolution's message (the engine's
+      // normalizer interface has no way to fail an import by itself).
+      (base, requested) => {
+        try {
+          return this.normalize(base, requested);
+        } catch (error) {
+          return `${REFUSED}${encodeURIComponent((error as Error).message)}`;
+        }
+      },
+    );
+    const ctx = this.guest.ctx;
+    this.guest.registerOp("builtinModules", () => ctx.newString(JSON.stringify(PROVIDED_BUILTINS)));
+    this.guest.registerOp("createRequire", (filename) => this.makeRequire(dirname(ctx.getString(filename!))));
+    const builtin = this.guest.newFunction("builtin", (id) => this.builtin(ctx.getString(id!)).dup());
+    const requireFile = this.guest.newFunction("requireFile", (path) =>
+      this.requireFile(ctx.getString(path!)),
+    );
+    for (const [name, fn] of [
+      ["__cordon_builtin", builtin],
+      ["__cordon_require", requireFile],
+    ] as const) {
+      ctx.defineProp(ctx.global, name, { value: fn, configurable: false, enumerable: false });
+      fn.dispose();
+    }
+  }
+
+  /** A guest `require` resolving relative to `fromDir`. The caller owns the handle. */
+  makeRequire(fromDir: string): QuickJSHandle {
+    const ctx = this.guest.ctx;
+    return this.guest.newFunction("require", (id) => {
+      if (!id || ctx.typeof(id) !== "string") {
+        throw Object.assign(new TypeError('The "id" argument must be of type string'), {
+          code: "ERR_INVALID_ARG_TYPE",
+        });
+      }
+      const specifier = ctx.getString(id);
+      const builtin = this.builtinName(specifier);
+      if (builtin) return this.builtin(builtin).dup();
+      let path: string;
+      try {
+        path = resolveModule(this.options.fs, specifier, fromDir, "require");
+      } catch (error) {
+        if (error instanceof ResolveError && error.code === "ERR_MODULE_NOT_FOUND") {
+          throw new ResolveError(`Cannot find module '${specifier}' from ${fromDir}`, "MODULE_NOT_FOUND");
+        }
+        throw error;
+      }
+      return this.requireFile(path);
+    });
+  }
+
+  private guarded<T>(fn: () => T): T | { error: Error } {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof GuestThrew) {
+        const described = this.guest.fromGuest(error.handle);
+        error.handle.dispose();
+        return { error: described instanceof Error ? described : new Error(String(described)) };
+      }
+      return { error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  }
+
+  /** The built-in name for `specifier` (node:x or a bare built-in name), after the allow list; else undefined. */
+  private builtinName(specifier: string): string | undefined {
+    const name = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
+    if (!specifier.startsWith("node:") && !isNodeBuiltin(name)) return undefined;
+    const canonical = BUILTIN_ALIASES[name] ?? name;
+    if (!builtinBundle(canonical)) {
+      throw new ResolveError(
+        `module '${name}' is not available in the sandbox (cordon provides: fs, path, buffer, events, util, url, querystring, string_decoder, assert, timers, stream, crypto, os, process, module)`,
+        "ERR_UNKNOWN_BUILTIN_MODULE",
+      );
+    }
+    const allow = this.options.allow;
+    if (allow && !allow.has(canonical) && !allow.has(canonical.split("/")[0]!)) {
+      throw new ResolveError(
+        `module '${name}' is not allowed in this sandbox (option modules)`,
+        "ERR_ACCESS_DENIED",
+      );
+    }
+    return canonical;
+  }
+
+  private normalize(base: string, requested: string): string {
+    if (REMOTE.test(requested)) {
+      throw new ResolveError(
+        `remote and data: imports are not allowed in the sandbox: '${requested}'`,
+        "ERR_ACCESS_DENIED",
+      );
+    }
+    const builtin = this.builtinName(requested);
+    if (builtin) return `node:${builtin}`;
+    let specifier = requested;
+    if (specifier.startsWith("file:")) specifier = decodeURIComponent(new URL(specifier).pathname);
+    const fromDir = base.startsWith("/") ? dirname(base) : this.options.cwd;
+    return resolveModule(this.options.fs, specifier, fromDir, "import");
+  }
+
+  private load(name: string): string {
+    if (name.startsWith(REFUSED)) throw new ResolveError(decodeURIComponent(name.slice(REFUSED.length)));
+    if (name.startsWith("node:"))
+      return this.facade(
+        `__cordon_builtin(${JSON.stringify(name.slice(5))})`,
+        this.builtinKeys(name.slice(5)),
+      );
+    const fs = this.options.fs;
+    const text = fs.readText(name);
+    const format = formatOf(fs, name, () => hasModuleSyntax(text));
+    if (format === "json") return `export default ${JSON.stringify(JSON.parse(text))};`;
+    if (format === "cjs") {
+      const names = this.cjsExportNames(text);
+      return this.facade(`__cordon_require(${JSON.stringify(name)})`, names);
+    }
+    return this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
+  }
+
+  /** ES module source re-exporting a guest object: default plus every identifier-like key as a named export. */
+  private facade(expression: string, keys: string[]): string {
+    const lines = [`const m = ${expression};`, "export default m;"];
+    const names = keys.filter((key) => key !== "default" && IDENTIFIER.test(key));
+    for (const [i, key] of names.entries()) lines.push(`const _${i} = m[${JSON.stringify(key)}];`);
+    if (names.length > 0) lines.push(`export { ${names.map((key, i) => `_${i} as ${key}`).join(", ")} };`);
+    return lines.join("\n");
+  }
+
+  private cjsExportNames(source: string): string[] {
+    try {
+      return parseCjs(source).exports;
+    } catch {
+      return [];
+    }
+  }
+
+  private builtinKeys(name: string): string[] {
+    const ctx = this.guest.ctx;
+    const object = this.builtin(name);
+    const keys = ctx.getOwnPropertyNames(object, { strings: true, onlyEnumerable: true });
+    if ("error" in keys && keys.error) {
+      keys.error.dispose();
+      return [];
+    }
+    const names = keys.value.map((key) => ctx.getString(key));
+    keys.value.dispose();
+    return names;
+  }
+
+  /** The exports object of a built-in, made once per run. Borrowed. */
+  builtin(name: string): QuickJSHandle {
+    let object = this.builtins.get(name);
+    if (object) return object;
+    const ctx = this.guest.ctx;
+    const spec = builtinBundle(name);
+    if (!spec)
+      throw new ResolveError(
+        `module '${name}' is not available in the sandbox`,
+        "ERR_UNKNOWN_BUILTIN_MODULE",
+      );
+    if (spec.global) {
+      object = ctx.getProp(ctx.global, spec.global);
+    } else if (spec.of) {
+      object = ctx.getProp(this.builtin(spec.of), spec.property!);
+    } else {
+      const requireBuiltin = this.guest.newFunction("require", (id) =>
+        this.builtin(ctx.getString(id!)).dup(),
+      );
+      object = this.guest.callBundle(
+        spec.bundle!,
+        "create",
+        [this.guest.op(), requireBuiltin],
+        [requireBuiltin],
+      );
+    }
+    this.builtins.set(name, this.guest.keep(object));
+    return object;
+  }
+
+  /** Runs (once) and returns module.exports of a CommonJS file; ES module files are converted to CommonJS. */
+  requireFile(path: string): QuickJSHandle {
+    const ctx = this.guest.ctx;
+    const cached = this.cjsCache.get(path);
+    if (cached) return ctx.getProp(cached, "exports");
+    const fs = this.options.fs;
+    const text = fs.readText(path);
+    const format = formatOf(fs, path, () => hasModuleSyntax(text));
+    const module = this.guest.keep(ctx.newObject());
+    const exportsObject = ctx.newObject();
+    ctx.setProp(module, "exports", exportsObject);
+    const pathHandle = ctx.newString(path);
+    ctx.setProp(module, "id", pathHandle);
+    ctx.setProp(module, "filename", pathHandle);
+    this.cjsCache.set(path, module);
+    if (format === "json") {
+      const parsed = this.guest.toGuest(JSON.parse(text));
+      ctx.setProp(module, "exports", parsed);
+      parsed.dispose();
+      exportsObject.dispose();
+      pathHandle.dispose();
+      return ctx.getProp(module, "exports");
+    }
+    const source =
+      format === "esm" || this.options.isTypeScript(path) ? this.options.transpile(text, path, "cjs") : text;
+    const wrapped = ctx.evalCode(
+      `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+      path,
+    );
+    if (wrapped.error) {
+      exportsObject.dispose();
+      pathHandle.dispose();
+      this.cjsCache.delete(path);
+      throw new GuestThrew(wrapped.error);
+    }
+    const requireHandle = this.makeRequire(dirname(path));
+    const dirHandle = ctx.newString(dirname(path));
+    const result = ctx.callFunction(wrapped.value, exportsObject, [
+      exportsObject,
+      requireHandle,
+      module,
+      pathHandle,
+      dirHandle,
+    ]);
+    for (const handle of [wrapped.value, requireHandle, dirHandle, exportsObject, pathHandle])
+      handle.dispose();
+    if (result.error) {
+      this.cjsCache.delete(path);
+      throw new GuestThrew(result.error);
+    }
+    result.value.dispose();
+    ctx.setProp(module, "loaded", ctx.true);
+    return ctx.getProp(module, "exports");
+  }
+}
+
+/** Whether source text uses import/export syntax (the lexer is initialised before any run starts). */
+export function hasModuleSyntax(source: string): boolean {
+  try {
+    return parseEsm(source)[3];
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,254 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FsError } from "../capabilities/fs/errors.js";
+import { NodeHostDirectory } from "./node-fs.js";
+
+let tmp: string;
+let root: string;
+const text = (s: string) => new TextEncoder().encode(s);
+const str = (b: Uint8Array) => new TextDecoder().decode(b);
+const at = (rel: string) => ({ rel, guest: `/m/${rel}` });
+
+function denied(fn: () => unknown, code: string, message?: string): FsError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FsError);
+    const e = error as FsError;
+    expect(e.code).toBe(code);
+    if (message !== undefined) expect(e.message).toBe(message);
+    expect(e.message).not.toContain(tmp);
+    expect(e.path ?? "").not.toContain(tmp);
+    expect(e.dest ?? "").not.toContain(tmp);
+    return e;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+beforeEach(() => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "cordon-nodefs-")));
+  root = path.join(tmp, "data");
+  fs.mkdirSync(path.join(root, "sub"), { recursive: true });
+  fs.writeFileSync(path.join(root, "a.txt"), "A");
+  fs.writeFileSync(path.join(root, "sub", "b.txt"), "B");
+  fs.mkdirSync(path.join(tmp, "dataX"));
+  fs.writeFileSync(path.join(tmp, "dataX", "secret"), "S");
+  fs.writeFileSync(path.join(tmp, "outside.txt"), "O");
+  fs.symlinkSync(path.join(tmp, "outside.txt"), path.join(root, "link-file"));
+  fs.symlinkSync(path.join(tmp, "dataX"), path.join(root, "link-dir"));
+  fs.symlinkSync("../dataX", path.join(root, "link-sibling"));
+  fs.symlinkSync(path.join(tmp, "nowhere.txt"), path.join(root, "dangling"));
+  fs.symlinkSync("sub/b.txt", path.join(root, "link-in"));
+  fs.symlinkSync("sub", path.join(root, "link-in-dir"));
+  fs.symlinkSync("loop", path.join(root, "loop"));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("NodeHostDirectory: opening", () => {
+  it("needs an absolute path to an existing directory", () => {
+    expect(() => new NodeHostDirectory("relative", false)).toThrow(TypeError);
+    expect(() => new NodeHostDirectory(path.join(tmp, "missing"), false)).toThrow(TypeError);
+    expect(() => new NodeHostDirectory(path.join(tmp, "outside.txt"), false)).toThrow(TypeError);
+    expect(() => new NodeHostDirectory(`${root}\0`, false)).toThrow(TypeError);
+    const viaLink = path.join(tmp, "root-link");
+    fs.symlinkSync(root, viaLink);
+    expect(new NodeHostDirectory(viaLink, true).realpath(at("sub"))).toBe("sub");
+  });
+});
+
+describe("NodeHostDirectory: confinement", () => {
+  it("follows links that stay inside", () => {
+    const d = new NodeHostDirectory(root, false);
+    expect(str(d.readFile(at("link-in")))).toBe("B");
+    expect(d.readdir(at("link-in-dir"))).toEqual([{ name: "b.txt", type: "file" }]);
+    expect(d.realpath(at("link-in"))).toBe("sub/b.txt");
+    expect(d.realpath(at(""))).toBe("");
+    expect(d.stat(at("link-in")).type).toBe("file");
+    expect(d.lstat(at("link-in")).type).toBe("symlink");
+    d.writeFile(at("link-in-dir/new.txt"), text("N"));
+    expect(fs.readFileSync(path.join(root, "sub", "new.txt"), "utf8")).toBe("N");
+    expect(str(d.readFile(at("sub/../a.txt")))).toBe("A");
+  });
+
+  it("denies a link to a file outside, for every operation that follows it", () => {
+    const d = new NodeHostDirectory(root, false);
+    denied(() => d.readFile(at("link-file")), "EACCES", "EACCES: permission denied, open '/m/link-file'");
+    denied(() => d.stat(at("link-file")), "EACCES", "EACCES: permission denied, stat '/m/link-file'");
+    denied(() => d.writeFile(at("link-file"), text("x")), "EACCES");
+    denied(() => d.writeFile(at("link-file"), text("x"), { append: true }), "EACCES");
+    denied(() => d.realpath(at("link-file")), "EACCES");
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+    expect(d.lstat(at("link-file")).type).toBe("symlink");
+    d.unlink(at("link-file"));
+    expect(fs.existsSync(path.join(root, "link-file"))).toBe(false);
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+  });
+
+  it("denies a link to a directory outside, and a link to the sibling with the same prefix", () => {
+    const d = new NodeHostDirectory(root, false);
+    for (const link of ["link-dir", "link-sibling"]) {
+      denied(() => d.readdir(at(link)), "EACCES", `EACCES: permission denied, scandir '/m/${link}'`);
+      denied(() => d.readFile(at(`${link}/secret`)), "EACCES");
+      denied(() => d.stat(at(`${link}/secret`)), "EACCES");
+      denied(() => d.lstat(at(`${link}/secret`)), "EACCES");
+      denied(() => d.writeFile(at(`${link}/new`), text("x")), "EACCES");
+      denied(() => d.writeFile(at(`${link}/missing/new`), text("x")), "EACCES");
+      denied(() => d.mkdir(at(`${link}/newdir`)), "EACCES");
+      denied(() => d.unlink(at(`${link}/secret`)), "EACCES");
+      denied(() => d.rmdir(at(`${link}/`), { recursive: true }), "ENOTDIR");
+      denied(() => d.rename(at(`${link}/secret`), at("stolen")), "EACCES");
+      denied(() => d.rename(at("a.txt"), at(`${link}/planted`)), "EACCES");
+    }
+    expect(fs.readdirSync(path.join(tmp, "dataX"))).toEqual(["secret"]);
+    expect(fs.existsSync(path.join(root, "a.txt"))).toBe(true);
+    fs.symlinkSync(path.join(tmp, "dataX"), path.join(root, "sub", "evil-dir"));
+    fs.symlinkSync(path.join(tmp, "outside.txt"), path.join(root, "sub", "evil-file"));
+    d.rmdir(at("sub"), { recursive: true });
+    expect(fs.existsSync(path.join(root, "sub"))).toBe(false);
+    d.unlink(at("link-dir"));
+    expect(fs.readdirSync(path.join(tmp, "dataX"))).toEqual(["secret"]);
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+  });
+
+  it("never writes through a dangling link", () => {
+    const d = new NodeHostDirectory(root, false);
+    denied(
+      () => d.writeFile(at("dangling"), text("x")),
+      "EACCES",
+      "EACCES: permission denied, open '/m/dangling'",
+    );
+    denied(() => d.writeFile(at("dangling/x"), text("x")), "EACCES");
+    denied(() => d.mkdir(at("dangling/x")), "EACCES");
+    denied(() => d.stat(at("dangling")), "EACCES");
+    expect(fs.existsSync(path.join(tmp, "nowhere.txt"))).toBe(false);
+    expect(d.lstat(at("dangling")).type).toBe("symlink");
+  });
+
+  it("denies '..' escapes and absolute paths, and NUL bytes", () => {
+    const d = new NodeHostDirectory(root, false);
+    for (const rel of [
+      "..",
+      "../dataX/secret",
+      "sub/../../outside.txt",
+      "../data/../dataX",
+      "../../../../etc/passwd",
+    ]) {
+      denied(() => d.readFile(at(rel)), "EACCES");
+      denied(() => d.writeFile(at(rel), text("x")), "EACCES");
+      denied(() => d.readdir(at(rel)), "EACCES");
+      denied(() => d.mkdir(at(rel)), "EACCES");
+      denied(() => d.lstat(at(rel)), "EACCES");
+    }
+    denied(() => d.readFile({ rel: path.join(tmp, "outside.txt"), guest: "/m/abs" }), "EACCES");
+    denied(() => d.readdir(at("/")), "EACCES");
+    denied(() => d.rename(at("a.txt"), at("../escaped")), "EACCES");
+    denied(() => d.readFile(at("a.txt\0")), "EINVAL", "EINVAL: invalid argument, open '/m/a.txt\0'");
+    denied(() => d.writeFile(at("x\0y"), text("")), "EINVAL");
+    expect(fs.existsSync(path.join(tmp, "escaped"))).toBe(false);
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+  });
+
+  it("reports link loops as ELOOP", () => {
+    const d = new NodeHostDirectory(root, false);
+    denied(
+      () => d.readFile(at("loop")),
+      "ELOOP",
+      "ELOOP: too many symbolic links encountered, open '/m/loop'",
+    );
+  });
+
+  it("refuses special files without blocking, and leaves them out of listings", () => {
+    try {
+      execFileSync("mkfifo", [path.join(root, "fifo")]);
+    } catch {
+      return; // no mkfifo here
+    }
+    const d = new NodeHostDirectory(root, false);
+    denied(() => d.readFile(at("fifo")), "EACCES");
+    denied(() => d.writeFile(at("fifo"), text("x")), "EACCES");
+    denied(() => d.stat(at("fifo")), "EACCES");
+    expect(d.readdir(at("")).map((e) => e.name)).not.toContain("fifo");
+  });
+
+  it("names only the guest path when the root itself is gone", () => {
+    const d = new NodeHostDirectory(root, false);
+    fs.rmSync(root, { recursive: true });
+    denied(() => d.readFile(at("a.txt")), "ENOENT", "ENOENT: no such file or directory, open '/m/a.txt'");
+  });
+});
+
+describe("NodeHostDirectory: operations", () => {
+  it("reads, writes, appends and lists", () => {
+    const d = new NodeHostDirectory(root, false);
+    d.writeFile(at("n.txt"), text("1"));
+    d.writeFile(at("n.txt"), text("2"), { append: true });
+    expect(str(d.readFile(at("n.txt")))).toBe("12");
+    d.writeFile(at("n.txt"), text("3"));
+    expect(str(d.readFile(at("n.txt")))).toBe("3");
+    denied(
+      () => d.writeFile(at("n.txt"), text("x"), { exclusive: true }),
+      "EEXIST",
+      "EEXIST: file already exists, open '/m/n.txt'",
+    );
+    denied(
+      () => d.writeFile(at("sub"), text("x")),
+      "EISDIR",
+      "EISDIR: illegal operation on a directory, open '/m/sub'",
+    );
+    denied(() => d.readFile(at("sub")), "EISDIR", "EISDIR: illegal operation on a directory, read '/m/sub'");
+    denied(() => d.readFile(at("none")), "ENOENT", "ENOENT: no such file or directory, open '/m/none'");
+    denied(() => d.writeFile(at("none/x"), text("")), "ENOENT");
+    denied(() => d.readFile(at("a.txt/x")), "ENOTDIR", "ENOTDIR: not a directory, open '/m/a.txt/x'");
+    denied(() => d.readdir(at("a.txt")), "ENOTDIR", "ENOTDIR: not a directory, scandir '/m/a.txt'");
+    expect(d.readdir(at("")).find((e) => e.name === "link-dir")).toEqual({
+      name: "link-dir",
+      type: "symlink",
+    });
+    const st = d.stat(at("a.txt"));
+    expect(st).toMatchObject({ type: "file", size: 1, uid: 0, gid: 0 });
+  });
+
+  it("mkdir, unlink, rmdir and rename", () => {
+    const d = new NodeHostDirectory(root, false);
+    d.mkdir(at("new"));
+    denied(() => d.mkdir(at("new")), "EEXIST", "EEXIST: file already exists, mkdir '/m/new'");
+    denied(() => d.mkdir(at("x/y")), "ENOENT");
+    denied(() => d.unlink(at("sub")), "EISDIR", "EISDIR: illegal operation on a directory, unlink '/m/sub'");
+    denied(() => d.rmdir(at("sub")), "ENOTEMPTY", "ENOTEMPTY: directory not empty, rmdir '/m/sub'");
+    denied(() => d.rmdir(at("a.txt")), "ENOTDIR");
+    denied(() => d.rmdir(at("")), "EBUSY");
+    denied(() => d.rename(at(""), at("x")), "EBUSY");
+    denied(
+      () => d.rename(at("none"), at("x")),
+      "ENOENT",
+      "ENOENT: no such file or directory, rename '/m/none' -> '/m/x'",
+    );
+    d.rename(at("a.txt"), at("new/a.txt"));
+    expect(fs.readFileSync(path.join(root, "new", "a.txt"), "utf8")).toBe("A");
+    d.rmdir(at("sub"), { recursive: true });
+    d.unlink(at("new/a.txt"));
+    d.rmdir(at("new"));
+    expect(fs.existsSync(path.join(root, "sub"))).toBe(false);
+  });
+
+  it("read-only: every write is EROFS and write bits are hidden", () => {
+    const d = new NodeHostDirectory(root, true);
+    denied(() => d.writeFile(at("n"), text("x")), "EROFS", "EROFS: read-only file system, open '/m/n'");
+    denied(() => d.writeFile(at("a.txt"), text("x"), { append: true }), "EROFS");
+    denied(() => d.mkdir(at("d")), "EROFS", "EROFS: read-only file system, mkdir '/m/d'");
+    denied(() => d.unlink(at("a.txt")), "EROFS");
+    denied(() => d.rmdir(at("sub"), { recursive: true }), "EROFS");
+    denied(
+      () => d.rename(at("a.txt"), at("b")),
+      "EROFS",
+      "EROFS: read-only file system, rename '/m/a.txt' -> '/m/b'",
+    );
+    expect(str(d.readFile(at("a.txt")))).toBe("A");
+    expect(d.stat(at("a.txt")).mode & 0o222).toBe(0);
+    expect(fs.readdirSync(root)).toContain("a.txt");
+    expect(fs.existsSync(path.join(root, "n"))).toBe(false);
+  });
+});

@@ -1,0 +1,280 @@
+// A mount backed by a real directory, through node:fs's synchronous API. Every call is checked, not only the first:
+// the relative path is joined to the root (resolved once, with realpath, at construction) and then the realpath of
+// the result — or, for a path that does not exist yet, of its nearest existing ancestor — must be the root or lie
+// inside it by whole segments. Anything else is EACCES: absolute paths, ".." leading out, and symbolic links that
+// lead out, wherever they sit in the path. A dangling link is never followed (EACCES), so a write cannot create a
+// file outside through it. Files are opened by their resolved path with O_NOFOLLOW (and O_NONBLOCK, so a FIFO cannot
+// block the host); only regular files are read or written.
+//
+// Not defended: another process changing the directory between the check and the use (the guest itself cannot, as
+// its calls are synchronous); O_NOFOLLOW guards only the last segment of an open.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FsError, type FsErrorCode, fsErrorFromCode, isFsError } from "../capabilities/fs/errors.js";
+import type {
+  DirEntry,
+  EntryType,
+  HostDirectory,
+  HostDirectoryFactory,
+  MountPath,
+  StatInfo,
+  WriteOptions,
+} from "../capabilities/fs/host-directory.js";
+
+const C = fs.constants;
+const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = C.O_NONBLOCK ?? 0;
+
+function within(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+function typeOf(st: fs.Stats | fs.Dirent): EntryType | undefined {
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  return undefined;
+}
+
+/** What errors name: the call and the guest path(s). */
+interface Label {
+  syscall: string;
+  path: string;
+  dest?: string;
+}
+
+const label = (syscall: string, p: MountPath, dest?: MountPath): Label => ({
+  syscall,
+  path: p.guest,
+  dest: dest?.guest,
+});
+const fail = (code: FsErrorCode, l: Label) => new FsError(code, l.syscall, l.path, l.dest);
+
+/** Runs a node:fs call, turning its error into an FsError that names the guest path(s) and nothing else. */
+function attempt<T>(fn: () => T, l: Label): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isFsError(error)) throw error;
+    throw fsErrorFromCode(errorCode(error), l.syscall, l.path, l.dest);
+  }
+}
+
+export class NodeHostDirectory implements HostDirectory {
+  readonly readOnly: boolean;
+  readonly #root: string;
+
+  /** Throws TypeError when `root` is not an absolute path to an existing directory. */
+  constructor(root: string, readOnly: boolean) {
+    if (typeof root !== "string" || root.includes("\0") || !path.isAbsolute(root)) {
+      throw new TypeError("must be an absolute host path");
+    }
+    let real: string;
+    try {
+      real = fs.realpathSync.native(root);
+    } catch {
+      throw new TypeError("does not exist or cannot be resolved");
+    }
+    if (!fs.statSync(real).isDirectory()) throw new TypeError("is not a directory");
+    this.#root = real;
+    this.readOnly = readOnly;
+  }
+
+  stat(p: MountPath, syscall = "stat"): StatInfo {
+    const l = label(syscall, p);
+    const real = this.#existing(p.rel, l);
+    return this.#info(
+      attempt(() => fs.lstatSync(real), l),
+      l,
+    );
+  }
+
+  lstat(p: MountPath, syscall = "lstat"): StatInfo {
+    const l = label(syscall, p);
+    const entry = this.#entry(p.rel, l);
+    return this.#info(
+      attempt(() => fs.lstatSync(entry), l),
+      l,
+    );
+  }
+
+  readFile(p: MountPath): Uint8Array {
+    const l = label("open", p);
+    const real = this.#existing(p.rel, l);
+    const fd = attempt(() => fs.openSync(real, C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK), l);
+    try {
+      const read = label("read", p);
+      this.#info(
+        attempt(() => fs.fstatSync(fd), read),
+        read,
+        true,
+      );
+      return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  writeFile(p: MountPath, data: Uint8Array, options: WriteOptions = {}): void {
+    const l = label("open", p);
+    const { real, exists } = this.#resolve(p.rel, l);
+    this.#writable(l);
+    let flags = C.O_WRONLY | O_NOFOLLOW | O_NONBLOCK | (options.append ? C.O_APPEND : 0);
+    if (exists) {
+      if (options.exclusive) throw fail("EEXIST", l);
+      this.#info(
+        attempt(() => fs.lstatSync(real), l),
+        l,
+        true,
+      );
+      if (!options.append) flags |= C.O_TRUNC;
+    } else {
+      flags |= C.O_CREAT | C.O_EXCL;
+    }
+    const fd = attempt(() => fs.openSync(real, flags, 0o666), l);
+    try {
+      const write = label("write", p);
+      this.#info(
+        attempt(() => fs.fstatSync(fd), write),
+        write,
+        true,
+      );
+      for (let done = 0; done < data.length; ) {
+        done += attempt(() => fs.writeSync(fd, data, done, data.length - done), write);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  readdir(p: MountPath): DirEntry[] {
+    const l = label("scandir", p);
+    const real = this.#existing(p.rel, l);
+    const out: DirEntry[] = [];
+    for (const entry of attempt(() => fs.readdirSync(real, { withFileTypes: true }), l)) {
+      const type = typeOf(entry);
+      if (type) out.push({ name: entry.name, type });
+    }
+    return out;
+  }
+
+  mkdir(p: MountPath): void {
+    const l = label("mkdir", p);
+    const entry = this.#entry(p.rel, l);
+    this.#writable(l);
+    attempt(() => fs.mkdirSync(entry), l);
+  }
+
+  unlink(p: MountPath): void {
+    const l = label("unlink", p);
+    const entry = this.#entry(p.rel, l);
+    this.#writable(l);
+    if (attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("EISDIR", l);
+    attempt(() => fs.unlinkSync(entry), l);
+  }
+
+  rmdir(p: MountPath, options: { recursive?: boolean } = {}): void {
+    const l = label("rmdir", p);
+    const entry = this.#entry(p.rel, l);
+    this.#writable(l);
+    if (entry === this.#root) throw fail("EBUSY", l);
+    if (!attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("ENOTDIR", l);
+    if (options.recursive) attempt(() => fs.rmSync(entry, { recursive: true }), l);
+    else attempt(() => fs.rmdirSync(entry), l);
+  }
+
+  rename(from: MountPath, to: MountPath): void {
+    const l = label("rename", from, to);
+    const source = this.#entry(from.rel, l);
+    const target = this.#entry(to.rel, l);
+    this.#writable(l);
+    if (source === this.#root || target === this.#root) throw fail("EBUSY", l);
+    attempt(() => fs.renameSync(source, target), l);
+  }
+
+  realpath(p: MountPath): string {
+    const real = this.#existing(p.rel, label("realpath", p));
+    return path.relative(this.#root, real).split(path.sep).join("/");
+  }
+
+  #writable(l: Label): void {
+    if (this.readOnly) throw fail("EROFS", l);
+  }
+
+  /** Stat fields for the guest: only files, directories and links are visible; host uid/gid are not shown. */
+  #info(st: fs.Stats, l: Label, fileOnly = false): StatInfo {
+    const type = typeOf(st);
+    if (type === undefined) throw fail("EACCES", l);
+    if (fileOnly && type === "directory") throw fail("EISDIR", l);
+    if (fileOnly && type !== "file") throw fail("EACCES", l);
+    return {
+      type,
+      size: st.size,
+      mode: this.readOnly ? st.mode & ~0o222 : st.mode,
+      mtimeMs: st.mtimeMs,
+      atimeMs: st.atimeMs,
+      ctimeMs: st.ctimeMs,
+      birthtimeMs: st.birthtimeMs,
+      ino: st.ino,
+      nlink: st.nlink,
+      uid: 0,
+      gid: 0,
+    };
+  }
+
+  /** The lexical host path for `rel`, which must stay inside the root. */
+  #join(rel: string, l: Label): string {
+    if (typeof rel !== "string" || rel.includes("\0")) throw fail("EINVAL", l);
+    const joined = path.resolve(this.#root, rel);
+    if (path.isAbsolute(rel) || !within(this.#root, joined)) throw fail("EACCES", l);
+    return joined;
+  }
+
+  #resolve(rel: string, l: Label): { real: string; exists: boolean } {
+    return this.#resolveHost(this.#join(rel, l), l);
+  }
+
+  /** `joined` with every symbolic link resolved; for a missing path, its nearest existing ancestor resolved and the
+   * rest appended. Refuses (EACCES) anything that resolves outside the root, and dangling links. */
+  #resolveHost(joined: string, l: Label): { real: string; exists: boolean } {
+    const tail: string[] = [];
+    for (let current = joined; ; current = path.dirname(current)) {
+      let real: string;
+      try {
+        real = fs.realpathSync.native(current);
+      } catch (error) {
+        if (errorCode(error) !== "ENOENT" || current === this.#root || !within(this.#root, current)) {
+          throw fsErrorFromCode(errorCode(error), l.syscall, l.path, l.dest);
+        }
+        tail.unshift(path.basename(current));
+        continue;
+      }
+      if (!within(this.#root, real)) throw fail("EACCES", l);
+      if (tail.length === 0) return { real, exists: true };
+      // `current` resolves but its child does not: if that child exists at all, it is a dangling link.
+      const child = path.join(real, tail[0]!);
+      if (attempt(() => fs.lstatSync(child, { throwIfNoEntry: false }), l)) throw fail("EACCES", l);
+      return { real: path.join(real, ...tail), exists: false };
+    }
+  }
+
+  #existing(rel: string, l: Label): string {
+    const { real, exists } = this.#resolve(rel, l);
+    if (!exists) throw fail("ENOENT", l);
+    return real;
+  }
+
+  /** The host path of the last segment itself: its parent resolved (links followed), the last name kept as is. */
+  #entry(rel: string, l: Label): string {
+    const joined = this.#join(rel, l);
+    if (joined === this.#root) return joined;
+    return path.join(this.#resolveHost(path.dirname(joined), l).real, path.basename(joined));
+  }
+}
+
+export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly) =>
+  new NodeHostDirectory(root, readOnly);
