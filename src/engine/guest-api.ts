@@ -39,6 +39,12 @@ export interface GuestApi {
   ): QuickJSHandle;
   /** The host function guest bundles receive as `op`. Borrowed. */
   op(): QuickJSHandle;
+  /**
+   * A guest promise settled by a host promise. The run waits for it; when the host promise fulfils, `toHandle` makes
+   * the guest value (default: a structured-clone copy); a rejection reaches the guest as an Error (name and message).
+   * The caller owns the returned handle.
+   */
+  hostPromise<T>(promise: Promise<T>, toHandle?: (value: T) => QuickJSHandle): QuickJSHandle;
   /** Registers a host operation reachable from guest bundles as op(name, ...). */
   registerOp(name: string, handler: OpHandler): void;
   /**
@@ -52,6 +58,11 @@ export interface GuestApi {
   isNull(handle: QuickJSHandle): boolean;
   /** `a === b`. */
   same(a: QuickJSHandle, b: QuickJSHandle): boolean;
+  /**
+   * Defines a global function whose implementation is made on its first call (a writable data property, cheaper
+   * than a lazy accessor). `load` returns the real function (a handle the caller gives up).
+   */
+  defineLazyFunction(name: string, load: () => QuickJSHandle): void;
   /** Keeps a handle alive until the run ends, then disposes it. Returns the handle. */
   keep(handle: QuickJSHandle): QuickJSHandle;
 }

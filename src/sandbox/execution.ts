@@ -7,6 +7,9 @@ import { type CryptoBackend, installCryptoOps } from "../capabilities/crypto/hos
 import { installFsOps } from "../capabilities/fs/host.js";
 import type { VirtualFs } from "../capabilities/fs/vfs.js";
 import { ModuleHost } from "../capabilities/modules/host.js";
+import { installFetchOps } from "../capabilities/net/host.js";
+import type { Fetcher } from "../capabilities/net/transport.js";
+import { installWebGlobals } from "../capabilities/web/host.js";
 import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
 import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { Output } from "../capabilities/console/host.js";
@@ -43,10 +46,12 @@ export interface ExecutionRequest {
   vfs: VirtualFs;
   typescript: TypeScriptHost;
   crypto: CryptoBackend;
+  fetcher: Fetcher;
 }
 
 interface PendingCall {
   deferred: QuickJSDeferredPromise;
+  toHandle: (value: unknown) => QuickJSHandle;
   settled?: { ok: boolean; value: unknown };
 }
 
@@ -117,7 +122,7 @@ export class Execution {
     rt.setMaxStackSize(this.request.stackSizeBytes);
     rt.setInterruptHandler(this.shouldInterrupt);
     const ctx = rt.newContext();
-    const guest = new Guest(ctx);
+    const guest = new Guest(ctx, (promise, deferred, toHandle) => this.trackPending(promise, deferred, toHandle));
     this.guest = guest;
     const { options } = this;
     const { kind, code } = this.request;
@@ -138,9 +143,7 @@ export class Execution {
         this.interrupt ??= "exit";
       },
     ).exitCode;
-    this.hostFunctions = new HostFunctions(guest, options.maxHostCalls, {
-      pending: (promise, deferred) => this.trackPending(promise, deferred),
-    });
+    this.hostFunctions = new HostFunctions(guest, options.maxHostCalls);
     if (options.globals) this.hostFunctions.install(options.globals);
     const returnFn = guest.newFunction("__return", (value) => {
       this.returned = { value: this.copyOut(value ?? ctx.undefined) };
@@ -151,6 +154,7 @@ export class Execution {
     const { vfs } = this.request;
     installFsOps(guest, vfs, options.stdin);
     installCryptoOps(guest, this.request.crypto);
+    installFetchOps(guest, this.request.fetcher);
     const typescript = this.request.typescript;
     const modules = new ModuleHost(guest, {
       fs: vfsResolver(vfs),
@@ -160,6 +164,7 @@ export class Execution {
       isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
     });
     modules.install(rt);
+    installWebGlobals(guest, (name) => modules.builtin(name));
     const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
     if (kind === "script")
       this.isCommonJs = installCommonJs(guest, filename, () => modules.makeRequire(entryDir));
@@ -341,8 +346,12 @@ export class Execution {
 
   // ---- host calls that return promises -----------------------------------------------------------------------
 
-  private trackPending(promise: Promise<unknown>, deferred: QuickJSDeferredPromise): void {
-    const call: PendingCall = { deferred };
+  private trackPending(
+    promise: Promise<unknown>,
+    deferred: QuickJSDeferredPromise,
+    toHandle: (value: unknown) => QuickJSHandle,
+  ): void {
+    const call: PendingCall = { deferred, toHandle };
     this.pendingCalls.add(call);
     const settle = (ok: boolean, value: unknown) => {
       if (this.finished) return;
@@ -364,16 +373,23 @@ export class Execution {
       this.settledCount -= 1;
       const { ok, value } = call.settled;
       this.guarded(() => {
+        let handle: QuickJSHandle;
+        let fulfilled = ok;
         if (ok) {
-          const copied = this.hostFunctions!.copyIn(value, "async host function");
-          if ("error" in copied) call.deferred.reject(copied.error);
-          else call.deferred.resolve(copied);
-          const handle = "error" in copied ? copied.error : copied;
-          if (handle.alive && handle !== ctx.undefined && handle !== ctx.null) handle.dispose();
+          try {
+            handle = call.toHandle(value);
+          } catch (error) {
+            if (!(error instanceof GuestThrew)) throw error;
+            handle = error.handle;
+            fulfilled = false;
+          }
         } else {
-          const error = this.guest!.newError(errorShape(value));
-          call.deferred.reject(error);
-          error.dispose();
+          handle = this.guest!.newError(errorShape(value));
+        }
+        if (fulfilled) call.deferred.resolve(handle);
+        else call.deferred.reject(handle);
+        if (handle.alive && handle !== ctx.undefined && handle !== ctx.null && handle !== ctx.true && handle !== ctx.false) {
+          handle.dispose();
         }
       });
       call.deferred.dispose();
@@ -427,6 +443,7 @@ export class Execution {
   private finish(): void {
     this.finished = true;
     this.timers.clearAll();
+    this.request.fetcher.abortAll();
     if (this.cell.broken) return; // a broken engine is dropped whole, never touched again
     try {
       if (!this.interrupt && this.mainSettled) this.guestExitCode = this.processExitCode?.();

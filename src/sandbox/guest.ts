@@ -1,6 +1,6 @@
 // The guest side of one run as host code sees it: copies in and out (primitives directly, everything else through
 // the lazily loaded codec bundle), bundles evaluated on first use, ops, lazy globals, and the handles to dispose.
-import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
 import {
@@ -22,6 +22,13 @@ return[(o,k,v)=>{d(o,k,{value:v,writable:true,configurable:true,enumerable:false
 (n,m,x)=>{const K=C[n],e=K?new K(m):new Error(m);if(!K)d(e,"name",{value:n,writable:true,configurable:true});
 for(const k in x)d(e,k,{value:x[k],writable:true,configurable:true,enumerable:true});return e}]})()`;
 
+/** Called for every guest promise settled by the host: the run keeps going until it settles. */
+export type PendingHook = (
+  promise: Promise<unknown>,
+  deferred: QuickJSDeferredPromise,
+  toHandle: (value: unknown) => QuickJSHandle,
+) => void;
+
 type HostImpl = (...args: QuickJSHandle[]) => QuickJSHandle | undefined | { error: QuickJSHandle };
 
 export class Guest implements GuestApi {
@@ -32,7 +39,16 @@ export class Guest implements GuestApi {
   private helpers: QuickJSHandle | undefined;
   private pristineRealm: QuickJSContext | undefined;
 
-  constructor(readonly ctx: QuickJSContext) {}
+  constructor(
+    readonly ctx: QuickJSContext,
+    private readonly onPending: PendingHook,
+  ) {}
+
+  hostPromise<T>(promise: Promise<T>, toHandle?: (value: T) => QuickJSHandle): QuickJSHandle {
+    const deferred = this.ctx.newPromise();
+    this.onPending(promise, deferred, (toHandle ?? ((value: T) => this.toGuest(value))) as (value: unknown) => QuickJSHandle);
+    return deferred.handle.dup();
+  }
 
   // ---- copies ------------------------------------------------------------------------------------------------
 
@@ -246,6 +262,25 @@ export class Guest implements GuestApi {
       },
       set: (value) => define(value),
     });
+  }
+
+  defineLazyFunction(name: string, load: () => QuickJSHandle): void {
+    const ctx = this.ctx;
+    let real: QuickJSHandle | undefined;
+    const trampoline = this.newFunction(name, (...args) => {
+      if (!real) {
+        real = this.keep(load());
+        // Later calls through the global go straight to the real function (unless the program replaced it).
+        const current = ctx.getProp(ctx.global, name);
+        if (this.same(current, self)) ctx.setProp(ctx.global, name, real);
+        current.dispose();
+      }
+      const result = ctx.callFunction(real, ctx.undefined, args);
+      if (result.error) return { error: result.error };
+      return result.value;
+    });
+    const self = this.keep(trampoline);
+    ctx.setProp(ctx.global, name, trampoline);
   }
 
   /** Object.defineProperty(o, k, { value, writable, configurable }) in the guest (the FFI cannot make writable data properties). */

@@ -1,5 +1,6 @@
 // Run options: their defaults, and the checks that turn host misuse into a TypeError naming the option.
 import type { FileTree, MountSpec } from "../capabilities/fs/vfs.js";
+import type { NetOptions } from "../capabilities/net/transport.js";
 import { PROVIDED_BUILTINS } from "../capabilities/modules/builtins.js";
 import { MIN_CELL_BYTES } from "../engine/cell.js";
 import { encode } from "../engine/codec.js";
@@ -49,6 +50,8 @@ export interface RunOptions {
   modules?: string[];
   /** TypeScript handling: "auto" (default) by file extension, true for the entry too, false never. */
   typescript?: boolean | "auto";
+  /** Network access for fetch: denied unless listed in allow. */
+  network?: NetOptions;
 }
 
 export interface ResolvedOptions {
@@ -76,6 +79,7 @@ export interface ResolvedOptions {
   returnFiles: string[] | undefined;
   modules: ReadonlySet<string> | undefined;
   typescript: boolean | "auto";
+  network: NetOptions;
 }
 
 export const DEFAULTS = {
@@ -106,6 +110,7 @@ const KNOWN = new Set<string>([
   "returnFiles",
   "modules",
   "typescript",
+  "network",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -258,6 +263,7 @@ export function resolveOptions(
     returnFiles: returnFiles === true ? [] : returnFiles === false ? undefined : returnFiles,
     modules: modules && new Set(modules.map((name) => name.replace(/^node:/, ""))),
     typescript,
+    network: merged.network ?? { allow: [] },
     timeoutMs: integer(merged, "timeoutMs", 1, MAX_TIMEOUT_MS),
     memoryLimitBytes: integer(merged, "memoryLimitBytes", MIN_CELL_BYTES, MAX_MEMORY_BYTES),
     stackSizeBytes: integer(merged, "stackSizeBytes", 16 * 1024, 64 * 1024 * 1024),

@@ -1,11 +1,13 @@
 // run() and createSandbox(): turn options into a run inside a cell from a pool, and give back a RunResult.
 import { VirtualFs } from "../capabilities/fs/vfs.js";
 import { TypeScriptHost } from "../capabilities/modules/typescript.js";
+import { createFetcher } from "../capabilities/net/transport.js";
 import { CellPool } from "../engine/cell-pool.js";
 import { memoizedModule } from "../engine/wasm-module.js";
 import { DisposedError } from "../errors.js";
 import { loadWasmBytes, nodeCrypto } from "../platform/node.js";
 import { nodeHostDirectory } from "../platform/node-fs.js";
+import { nodeConnector, nodeResolver } from "../platform/node-net.js";
 import { Execution } from "./execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
@@ -48,6 +50,7 @@ async function execute(pool: CellPool, code: string, options: ResolvedOptions): 
     nodeHostDirectory,
   );
   const typescript = new TypeScriptHost();
+  const fetcher = createFetcher(options.network, { resolve: nodeResolver, connect: nodeConnector });
   const kind = await detectKind(code);
   const cell = await pool.acquire(options.memoryLimitBytes);
   const execution = new Execution(cell, {
@@ -58,6 +61,7 @@ async function execute(pool: CellPool, code: string, options: ResolvedOptions): 
     vfs,
     typescript,
     crypto: nodeCrypto,
+    fetcher,
   });
   try {
     return await execution.run();

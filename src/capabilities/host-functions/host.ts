@@ -1,15 +1,10 @@
 // Host half of host functions: `globals` become guest globals. Data is copied in; a function becomes a guest
 // function that calls the host (arguments and results copied with structured-clone semantics, a host throw reduced
 // to name and message); a plain object holding functions becomes a namespace. Calls are counted per run.
-import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
+import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError } from "../../engine/codec.js";
 import { errorShape } from "../../engine/error-shape.js";
-import type { ErrorShape, GuestApi } from "../../engine/guest-api.js";
-
-export interface HostCallHooks {
-  /** An async host function returned a promise; the guest holds `deferred` until the host settles it. */
-  pending(promise: Promise<unknown>, deferred: QuickJSDeferredPromise): void;
-}
+import { type ErrorShape, type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
@@ -42,7 +37,6 @@ export class HostFunctions {
   constructor(
     private readonly guest: GuestApi,
     private readonly maxHostCalls: number,
-    private readonly hooks: HostCallHooks,
   ) {}
 
   /** Defines each of `globals` as a lazy guest global. */
@@ -94,20 +88,18 @@ export class HostFunctions {
         typeof value === "object" &&
         typeof (value as PromiseLike<unknown>).then === "function"
       ) {
-        const deferred = guest.ctx.newPromise();
-        this.hooks.pending(Promise.resolve(value), deferred);
-        return deferred.handle.dup();
+        return guest.hostPromise(Promise.resolve(value), (result) => this.copyIn(result, name));
       }
       return this.copyIn(value, name);
     });
   }
 
-  /** Copies a host function's result into the guest, or the error saying why it could not be copied. */
-  copyIn(value: unknown, name: string): QuickJSHandle | { error: QuickJSHandle } {
+  /** Copies a host function's result into the guest; throws the error saying why it could not be copied. */
+  private copyIn(value: unknown, name: string): QuickJSHandle {
     try {
       return this.guest.toGuest(value);
     } catch (error) {
-      return { error: this.guest.newError(shapeFor(error, `the result of ${name}() could not be copied`)) };
+      throw new GuestThrew(this.guest.newError(shapeFor(error, `the result of ${name}() could not be copied`)));
     }
   }
 }

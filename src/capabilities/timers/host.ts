@@ -99,7 +99,7 @@ export function installTimers(
     return undefined;
   });
   for (const name of TIMER_GLOBALS) {
-    guest.defineLazyGlobal(name, () => {
+    guest.defineLazyFunction(name, () => {
       const globals = ctx.getProp(load(), "globals");
       try {
         return ctx.getProp(globals, name);
