@@ -122,7 +122,9 @@ export class Execution {
     rt.setMaxStackSize(this.request.stackSizeBytes);
     rt.setInterruptHandler(this.shouldInterrupt);
     const ctx = rt.newContext();
-    const guest = new Guest(ctx, (promise, deferred, toHandle) => this.trackPending(promise, deferred, toHandle));
+    const guest = new Guest(ctx, (promise, deferred, toHandle) =>
+      this.trackPending(promise, deferred, toHandle),
+    );
     this.guest = guest;
     const { options } = this;
     const { kind, code } = this.request;
@@ -388,7 +390,13 @@ export class Execution {
         }
         if (fulfilled) call.deferred.resolve(handle);
         else call.deferred.reject(handle);
-        if (handle.alive && handle !== ctx.undefined && handle !== ctx.null && handle !== ctx.true && handle !== ctx.false) {
+        if (
+          handle.alive &&
+          handle !== ctx.undefined &&
+          handle !== ctx.null &&
+          handle !== ctx.true &&
+          handle !== ctx.false
+        ) {
           handle.dispose();
         }
       });

@@ -46,7 +46,11 @@ export class Guest implements GuestApi {
 
   hostPromise<T>(promise: Promise<T>, toHandle?: (value: T) => QuickJSHandle): QuickJSHandle {
     const deferred = this.ctx.newPromise();
-    this.onPending(promise, deferred, (toHandle ?? ((value: T) => this.toGuest(value))) as (value: unknown) => QuickJSHandle);
+    this.onPending(
+      promise,
+      deferred,
+      (toHandle ?? ((value: T) => this.toGuest(value))) as (value: unknown) => QuickJSHandle,
+    );
     return deferred.handle.dup();
   }
 

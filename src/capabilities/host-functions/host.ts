@@ -99,7 +99,9 @@ export class HostFunctions {
     try {
       return this.guest.toGuest(value);
     } catch (error) {
-      throw new GuestThrew(this.guest.newError(shapeFor(error, `the result of ${name}() could not be copied`)));
+      throw new GuestThrew(
+        this.guest.newError(shapeFor(error, `the result of ${name}() could not be copied`)),
+      );
     }
   }
 }

@@ -11,7 +11,12 @@ function parseRequest(json: string): NetRequest {
   const url = raw.url;
   const method = raw.method ?? "GET";
   const headers = raw.headers ?? [];
-  if (typeof url !== "string" || typeof method !== "string" || !METHODS.test(method) || !Array.isArray(headers)) {
+  if (
+    typeof url !== "string" ||
+    typeof method !== "string" ||
+    !METHODS.test(method) ||
+    !Array.isArray(headers)
+  ) {
     throw new TypeError("fetch: malformed request");
   }
   for (const pair of headers) {
@@ -20,7 +25,8 @@ function parseRequest(json: string): NetRequest {
     }
   }
   const request: NetRequest = { url, method, headers: headers as [string, string][] };
-  if (raw.redirect === "manual" || raw.redirect === "error" || raw.redirect === "follow") request.redirect = raw.redirect;
+  if (raw.redirect === "manual" || raw.redirect === "error" || raw.redirect === "follow")
+    request.redirect = raw.redirect;
   return request;
 }
 
