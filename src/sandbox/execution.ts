@@ -47,6 +47,8 @@ export interface ExecutionRequest {
   typescript: TypeScriptHost;
   crypto: CryptoBackend;
   fetcher: Fetcher;
+  /** A shared flag another thread sets (to non-zero) to stop the run at the engine's next check: ends as AbortError. */
+  interruptFlag?: Int32Array | undefined;
 }
 
 interface PendingCall {
@@ -187,6 +189,11 @@ export class Execution {
 
   private readonly shouldInterrupt = (): boolean => {
     if (this.interrupt) return true;
+    const flag = this.request.interruptFlag;
+    if (flag && Atomics.load(flag, 0) !== 0) {
+      this.interrupt = "abort";
+      return true;
+    }
     if (this.cell.outOfMemory) {
       this.interrupt = "memory";
       return true;

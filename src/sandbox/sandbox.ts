@@ -38,7 +38,20 @@ function checkCode(code: unknown): asserts code is string {
   }
 }
 
-async function execute(pool: CellPool, code: string, options: ResolvedOptions): Promise<RunResult> {
+/** What a caller on another thread (a pool worker) may add to a run. Not part of the public API. */
+export interface InternalRunOptions {
+  /** Engine stack cap (default: what the main thread's native stack carries). */
+  maxStackBytes?: number;
+  /** Shared flag: non-zero stops the run at the engine's next check (AbortError). */
+  interruptFlag?: Int32Array;
+}
+
+async function execute(
+  pool: CellPool,
+  code: string,
+  options: ResolvedOptions,
+  internal: InternalRunOptions = {},
+): Promise<RunResult> {
   const vfs = new VirtualFs(
     {
       files: options.files,
@@ -57,11 +70,12 @@ async function execute(pool: CellPool, code: string, options: ResolvedOptions): 
     code,
     kind,
     options,
-    stackSizeBytes: Math.min(options.stackSizeBytes, INLINE_MAX_STACK_BYTES),
+    stackSizeBytes: Math.min(options.stackSizeBytes, internal.maxStackBytes ?? INLINE_MAX_STACK_BYTES),
     vfs,
     typescript,
     crypto: nodeCrypto,
     fetcher,
+    interruptFlag: internal.interruptFlag,
   });
   try {
     return await execution.run();
@@ -77,6 +91,16 @@ const sharedPool = new CellPool(wasmModule);
 export async function run(code: string, options?: RunOptions): Promise<RunResult> {
   checkCode(code);
   return execute(sharedPool, code, resolveOptions(undefined, options));
+}
+
+/** A run on this thread with internal additions (used by pool workers). */
+export async function runInline(
+  code: string,
+  options: RunOptions | undefined,
+  internal: InternalRunOptions,
+): Promise<RunResult> {
+  checkCode(code);
+  return execute(sharedPool, code, resolveOptions(undefined, options), internal);
 }
 
 /** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
