@@ -48,21 +48,24 @@ export interface GuestApi {
   /** Registers a host operation reachable from guest bundles as op(name, ...). */
   registerOp(name: string, handler: OpHandler): void;
   /**
-   * Defines a global whose value is made on first access (a run pays only for the globals it touches).
-   * `materialize` returns a handle the caller gives up (return a dup of anything kept).
+   * Declares a global whose value is made on first access (a run pays only for the globals it touches). It is
+   * installed when its name appears in code about to run, or at once with `eager`. `materialize` returns a handle
+   * the caller gives up (return a dup of anything kept).
    */
-  defineLazyGlobal(name: string, materialize: () => QuickJSHandle): void;
+  defineLazyGlobal(name: string, materialize: () => QuickJSHandle, options?: { eager?: boolean }): void;
+  /** Installs the declared globals whose names appear in `source`. */
+  ensureGlobals(source: string): void;
+  /**
+   * Declares a global function whose implementation is made on its first call (a writable data property, cheaper
+   * than a lazy accessor); installed like defineLazyGlobal. `load` returns the real function (caller gives it up).
+   */
+  defineLazyFunction(name: string, load: () => QuickJSHandle): void;
   /** A guest error of the standard class named by `shape.name` (TypeError, RangeError...), or an Error with that name. */
   newError(shape: ErrorShape): QuickJSHandle;
   /** `handle === null` (this engine build's FFI has no equality). */
   isNull(handle: QuickJSHandle): boolean;
   /** `a === b`. */
   same(a: QuickJSHandle, b: QuickJSHandle): boolean;
-  /**
-   * Defines a global function whose implementation is made on its first call (a writable data property, cheaper
-   * than a lazy accessor). `load` returns the real function (a handle the caller gives up).
-   */
-  defineLazyFunction(name: string, load: () => QuickJSHandle): void;
   /** Keeps a handle alive until the run ends, then disposes it. Returns the handle. */
   keep(handle: QuickJSHandle): QuickJSHandle;
 }

@@ -32,11 +32,9 @@ export function installCommonJs(
   guest.defineLazyGlobal("exports", () => make().exports.dup());
   const slash = filename.lastIndexOf("/");
   const dirname = slash > 0 ? filename.slice(0, slash) : slash === 0 ? "/" : ".";
-  setString(ctx.global, "__filename", filename);
-  setString(ctx.global, "__dirname", dirname);
-  const requireFn = makeRequire();
-  ctx.setProp(ctx.global, "require", requireFn);
-  requireFn.dispose();
+  guest.defineLazyGlobal("__filename", () => ctx.newString(filename));
+  guest.defineLazyGlobal("__dirname", () => ctx.newString(dirname));
+  guest.defineLazyGlobal("require", makeRequire);
 
   return () => {
     if (!made) return undefined;

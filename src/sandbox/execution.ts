@@ -149,12 +149,12 @@ export class Execution {
     ).exitCode;
     this.hostFunctions = new HostFunctions(guest, options.maxHostCalls);
     if (options.globals) this.hostFunctions.install(options.globals);
-    const returnFn = guest.newFunction("__return", (value) => {
-      this.returned = { value: this.copyOut(value ?? ctx.undefined) };
-      return undefined;
-    });
-    ctx.setProp(ctx.global, "__return", returnFn);
-    returnFn.dispose();
+    guest.defineLazyGlobal("__return", () =>
+      guest.newFunction("__return", (value) => {
+        this.returned = { value: this.copyOut(value ?? ctx.undefined) };
+        return undefined;
+      }),
+    );
     const { vfs } = this.request;
     installFsOps(guest, vfs, options.stdin);
     installCryptoOps(guest, this.request.crypto);
@@ -176,6 +176,7 @@ export class Execution {
     const entryIsTs =
       options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
     const source = entryIsTs ? typescript.transpile(code, filename, "esm") : code;
+    guest.ensureGlobals(source);
     const evaluated =
       kind === "module"
         ? ctx.evalCode(source, filename, { type: "module" })

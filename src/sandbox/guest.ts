@@ -37,6 +37,9 @@ export class Guest implements GuestApi {
   private readonly ops = new Map<string, OpHandler>();
   private opFunction: QuickJSHandle | undefined;
   private helpers: QuickJSHandle | undefined;
+  private readonly declared = new Map<string, () => void>();
+  private readonly installed = new Set<string>();
+  private pattern: RegExp | undefined;
   private pristineRealm: QuickJSContext | undefined;
 
   constructor(
@@ -172,6 +175,7 @@ export class Guest implements GuestApi {
       const realm = name === "encode" ? this.pristine() : this.ctx;
       const source = GUEST_BUNDLES[name];
       if (source === undefined) throw new TypeError(`unknown guest bundle ${name}`);
+      if (realm === this.ctx) this.ensureGlobals(source);
       const result = realm.evalCode(source, `${INTERNAL_FILE_PREFIX}${name}`);
       if (result.error) throw new GuestThrew(result.error);
       exports = result.value;
@@ -244,7 +248,46 @@ export class Guest implements GuestApi {
 
   // ---- globals -----------------------------------------------------------------------------------------------
 
-  defineLazyGlobal(name: string, materialize: () => QuickJSHandle): void {
+  defineLazyGlobal(name: string, materialize: () => QuickJSHandle, options: { eager?: boolean } = {}): void {
+    this.declare(name, () => this.installLazyGlobal(name, materialize), options.eager ?? false);
+  }
+
+  defineLazyFunction(name: string, load: () => QuickJSHandle): void {
+    this.declare(name, () => this.installLazyFunction(name, load), false);
+  }
+
+  /**
+   * Globals are declared, not installed: installing one costs a few microseconds, so a global is installed only
+   * when its name appears in code about to run (see ensureGlobals) — or at once when `eager`.
+   */
+  private declare(name: string, install: () => void, eager: boolean): void {
+    if (eager) {
+      this.declared.delete(name);
+      this.installed.add(name);
+      install();
+    } else if (!this.installed.has(name)) {
+      this.declared.set(name, install);
+      this.pattern = undefined;
+    }
+  }
+
+  /** Installs every declared global whose name appears in `source` (program text, module text or bundle text). */
+  ensureGlobals(source: string): void {
+    if (this.declared.size === 0) return;
+    this.pattern ??= namesPattern([...this.declared.keys()]);
+    this.pattern.lastIndex = 0;
+    for (let match = this.pattern.exec(source); match; match = this.pattern.exec(source)) {
+      const name = match[0];
+      const install = this.declared.get(name);
+      if (!install) continue;
+      this.declared.delete(name);
+      this.installed.add(name);
+      install();
+      if (this.declared.size === 0) return;
+    }
+  }
+
+  private installLazyGlobal(name: string, materialize: () => QuickJSHandle): void {
     const ctx = this.ctx;
     const define = (value: QuickJSHandle) => {
       const key = ctx.newString(name);
@@ -268,7 +311,7 @@ export class Guest implements GuestApi {
     });
   }
 
-  defineLazyFunction(name: string, load: () => QuickJSHandle): void {
+  private installLazyFunction(name: string, load: () => QuickJSHandle): void {
     const ctx = this.ctx;
     let real: QuickJSHandle | undefined;
     const trampoline = this.newFunction(name, (...args) => {
@@ -355,6 +398,19 @@ export class Guest implements GuestApi {
     this.bundles.clear();
     this.pristineRealm?.dispose();
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** A global regular expression matching any of `names` as a whole word. */
+function namesPattern(names: string[]): RegExp {
+  const key = names.join(",");
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(`(?<![\\w$])(?:${names.join("|")})(?![\\w$])`, "g");
+    patterns.set(key, pattern);
+  }
+  return pattern;
 }
 
 /** The copied value is larger than the byte budget. */

@@ -42,7 +42,7 @@ export class HostFunctions {
   /** Defines each of `globals` as a lazy guest global. */
   install(globals: Record<string, unknown>): void {
     for (const [name, value] of dataEntries(globals)) {
-      this.guest.defineLazyGlobal(name, () => this.materialize(value, name, new Map()));
+      this.guest.defineLazyGlobal(name, () => this.materialize(value, name, new Map()), { eager: true });
     }
   }
 

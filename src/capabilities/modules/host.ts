@@ -151,7 +151,9 @@ export class ModuleHost {
       const names = this.cjsExportNames(text);
       return this.facade(`__cordon_require(${JSON.stringify(name)})`, names);
     }
-    return this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
+    const source = this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
+    this.guest.ensureGlobals(source);
+    return source;
   }
 
   /** ES module source re-exporting a guest object: default plus every identifier-like key as a named export. */
@@ -239,6 +241,7 @@ export class ModuleHost {
     }
     const source =
       format === "esm" || this.options.isTypeScript(path) ? this.options.transpile(text, path, "cjs") : text;
+    this.guest.ensureGlobals(source);
     const wrapped = ctx.evalCode(
       `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
       path,

@@ -33,16 +33,16 @@ export function installWebGlobals(guest: GuestApi, builtin: (name: string) => Qu
       else guest.defineLazyGlobal(name, load);
     }
   }
-  const structuredClone = guest.newFunction("structuredClone", (value) => {
-    try {
-      return guest.toGuest(guest.fromGuest(value ?? ctx.undefined));
-    } catch (error) {
-      if (error instanceof GuestThrew) throw error;
-      throw new GuestThrew(guest.newError({ name: "DataCloneError", message: (error as Error).message }));
-    }
-  });
-  ctx.setProp(ctx.global, "structuredClone", structuredClone);
-  structuredClone.dispose();
+  guest.defineLazyGlobal("structuredClone", () =>
+    guest.newFunction("structuredClone", (value) => {
+      try {
+        return guest.toGuest(guest.fromGuest(value ?? ctx.undefined));
+      } catch (error) {
+        if (error instanceof GuestThrew) throw error;
+        throw new GuestThrew(guest.newError({ name: "DataCloneError", message: (error as Error).message }));
+      }
+    }),
+  );
   guest.defineLazyGlobal("Buffer", () => ctx.getProp(builtin("buffer"), "Buffer"));
-  ctx.setProp(ctx.global, "global", ctx.global);
+  guest.defineLazyGlobal("global", () => ctx.global.dup());
 }
