@@ -1,6 +1,6 @@
 // Bundles the guest halves (code that runs inside QuickJS) into strings the host evaluates.
 // Output: src/generated/guest-bundles.ts, one exported string per bundle.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -18,10 +18,16 @@ const bundles = {
   "node:fs": "src/capabilities/fs/guest/fs.ts",
   "node:crypto": "src/capabilities/crypto/guest/crypto.ts",
   "node:module": "src/capabilities/modules/guest/module.ts",
+  "web:encoding": "src/capabilities/web/guest/encoding.ts",
+  "web:url": "src/capabilities/web/guest/url.ts",
+  "web:events": "src/capabilities/web/guest/events.ts",
+  "web:fetch": "src/capabilities/web/guest/fetch.ts",
+  "web:crypto": "src/capabilities/web/guest/crypto.ts",
 };
 // Every top-level file of src/capabilities/node/guest/ is a built-in module "node:<file name>" (shared code lives
 // in its internal/ folder).
-for (const file of readdirSync(join(root, "src/capabilities/node/guest"))) {
+const nodeGuest = join(root, "src/capabilities/node/guest");
+for (const file of existsSync(nodeGuest) ? readdirSync(nodeGuest) : []) {
   if (file.endsWith(".ts") && !file.endsWith(".d.ts")) {
     bundles[`node:${file.slice(0, -3)}`] = `src/capabilities/node/guest/${file}`;
   }

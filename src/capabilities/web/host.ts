@@ -7,7 +7,7 @@ const GROUPS: Record<string, string[]> = {
   "web:encoding": ["TextEncoder", "TextDecoder", "atob", "btoa"],
   "web:url": ["URL", "URLSearchParams"],
   "web:events": ["Event", "EventTarget", "CustomEvent", "AbortController", "AbortSignal"],
-  "web:fetch": ["Headers", "Request", "Response", "Blob", "FormData", "fetch"],
+  "web:fetch": ["Headers", "Request", "Response", "Blob", "File", "FormData", "fetch"],
   "web:crypto": ["crypto"],
 };
 /** Plain functions: installed as cheap trampolines instead of lazy accessors. */
