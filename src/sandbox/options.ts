@@ -52,6 +52,8 @@ export interface RunOptions {
   typescript?: boolean | "auto";
   /** Network access for fetch: denied unless listed in allow. */
   network?: NetOptions;
+  /** Host packages (pure JavaScript) the guest may import, mounted read-only at /node_modules/<name>. */
+  packages?: string[];
 }
 
 export interface ResolvedOptions {
@@ -80,6 +82,7 @@ export interface ResolvedOptions {
   modules: ReadonlySet<string> | undefined;
   typescript: boolean | "auto";
   network: NetOptions;
+  packages: string[];
 }
 
 export const DEFAULTS = {
@@ -111,6 +114,7 @@ const KNOWN = new Set<string>([
   "modules",
   "typescript",
   "network",
+  "packages",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -137,6 +141,14 @@ function callback(options: RunOptions, name: "onStdout" | "onStderr"): ((chunk: 
     throw new InvalidOptionError(name, `must be a function; got ${describe(value)}`);
   }
   return value;
+}
+
+function checkPackages(packages: unknown): string[] {
+  if (packages === undefined) return [];
+  if (!Array.isArray(packages) || !packages.every((name) => typeof name === "string")) {
+    throw new InvalidOptionError("packages", `must be an array of package names; got ${describe(packages)}`);
+  }
+  return packages;
 }
 
 /** Every data value in `globals` must be copyable; functions and plain objects of them are fine. */
@@ -264,6 +276,7 @@ export function resolveOptions(
     modules: modules && new Set(modules.map((name) => name.replace(/^node:/, ""))),
     typescript,
     network: merged.network ?? { allow: [] },
+    packages: checkPackages(merged.packages),
     timeoutMs: integer(merged, "timeoutMs", 1, MAX_TIMEOUT_MS),
     memoryLimitBytes: integer(merged, "memoryLimitBytes", MIN_CELL_BYTES, MAX_MEMORY_BYTES),
     stackSizeBytes: integer(merged, "stackSizeBytes", 16 * 1024, 64 * 1024 * 1024),

@@ -7,6 +7,7 @@ import { memoizedModule } from "../engine/wasm-module.js";
 import { DisposedError } from "../errors.js";
 import { loadWasmBytes, nodeCrypto } from "../platform/node.js";
 import { nodeHostDirectory } from "../platform/node-fs.js";
+import { packageMounts } from "../platform/node-packages.js";
 import { nodeConnector, nodeResolver } from "../platform/node-net.js";
 import { Execution } from "./execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
@@ -55,7 +56,10 @@ async function execute(
   const vfs = new VirtualFs(
     {
       files: options.files,
-      mounts: options.mounts,
+      mounts:
+        options.packages.length > 0
+          ? [...(options.mounts ?? []), ...packageMounts(options.packages)]
+          : options.mounts,
       cwd: options.cwd,
       maxFsBytes: options.maxFsBytes,
       maxFiles: options.maxFiles,
