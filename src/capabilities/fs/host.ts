@@ -23,11 +23,20 @@ export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array)
   const buffer = (data: Uint8Array) =>
     ctx.newArrayBuffer(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 
-  guest.registerOp("stdin", () => buffer(stdin));
+  /** Bytes as a guest string in a Node encoding, or as an ArrayBuffer when no encoding is asked for. */
+  const answer = (data: Uint8Array, encodingHandle: QuickJSHandle | undefined) => {
+    if (!encodingHandle || ctx.typeof(encodingHandle) !== "string") return buffer(data);
+    return str(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(
+        ctx.getString(encodingHandle) as BufferEncoding,
+      ),
+    );
+  };
+  guest.registerOp("stdin", (encoding) => answer(stdin, encoding));
   guest.registerOp("fs", (method, a, b, c, d) => {
     switch (ctx.getString(method!)) {
       case "readFile":
-        return buffer(vfs.readFile(text(a)));
+        return answer(vfs.readFile(text(a)), b);
       case "writeFile":
         vfs.writeFile(text(a), bytes(b), { append: flag(c), exclusive: flag(d) });
         return undefined;

@@ -17,36 +17,44 @@ export function isTypeScriptPath(path: string): boolean {
   return TS_EXTENSIONS.test(path);
 }
 
+interface Transformed {
+  code: string;
+  map: TraceMap | undefined;
+}
+
+/** Transform results shared by all runs of the process (the same files and entries are transformed again and again). */
+const cache = new Map<string, Transformed>();
+/** Characters of source and output the cache may hold, in all. */
+const CACHE_CHARS = 16 * 1024 * 1024;
+let cachedChars = 0;
+const sizeOf = (key: string, done: Transformed) => key.length + done.code.length;
+
 /** Transforms and remembers source maps, so stack positions can be mapped back to the original file. */
 export class TypeScriptHost {
   private readonly maps = new Map<string, TraceMap>();
 
   readonly transpile: Transpiler = (source, path, target) => {
-    const transforms: ("typescript" | "jsx" | "imports")[] = [];
-    if (isTypeScriptPath(path)) transforms.push("typescript");
-    if (path.endsWith(".tsx") || path.endsWith(".jsx")) transforms.push("jsx");
-    if (target === "cjs") transforms.push("imports");
-    if (transforms.length === 0) return source;
-    if (isTypeScriptPath(path) && VALUE_NAMESPACE.test(source)) {
-      const result = transformSync(source, {
-        loader: path.endsWith("x") ? "tsx" : "ts",
-        format: target,
-        sourcemap: "external",
-        sourcefile: path,
-        target: "es2022",
-      });
-      this.maps.set(path, new TraceMap(result.map));
-      return result.code;
+    const key = `${target}\0${path}\0${source}`;
+    let done = cache.get(key);
+    if (done) {
+      // Refresh the entry's place in the cache's insertion order (least recently used goes first).
+      cache.delete(key);
+      cache.set(key, done);
+    } else {
+      done = transformOnce(source, path, target);
+      const size = sizeOf(key, done);
+      if (size <= CACHE_CHARS / 4) {
+        for (const [oldKey, old] of cache) {
+          if (cachedChars + size <= CACHE_CHARS) break;
+          cache.delete(oldKey);
+          cachedChars -= sizeOf(oldKey, old);
+        }
+        cache.set(key, done);
+        cachedChars += size;
+      }
     }
-    const result = transform(source, {
-      transforms,
-      filePath: path,
-      disableESTransforms: true,
-      production: true,
-      sourceMapOptions: { compiledFilename: path },
-    });
-    if (result.sourceMap) this.maps.set(path, new TraceMap(result.sourceMap as never));
-    return result.code;
+    if (done.map) this.maps.set(path, done.map);
+    return done.code;
   };
 
   /** The original position of a position in transformed code, when a map is known. */
@@ -57,4 +65,30 @@ export class TypeScriptHost {
     if (found.line === null || found.column === null) return undefined;
     return { line: found.line, column: found.column + 1 };
   }
+}
+
+function transformOnce(source: string, path: string, target: "esm" | "cjs"): Transformed {
+  const transforms: ("typescript" | "jsx" | "imports")[] = [];
+  if (isTypeScriptPath(path)) transforms.push("typescript");
+  if (path.endsWith(".tsx") || path.endsWith(".jsx")) transforms.push("jsx");
+  if (target === "cjs") transforms.push("imports");
+  if (transforms.length === 0) return { code: source, map: undefined };
+  if (isTypeScriptPath(path) && VALUE_NAMESPACE.test(source)) {
+    const result = transformSync(source, {
+      loader: path.endsWith("x") ? "tsx" : "ts",
+      format: target,
+      sourcemap: "external",
+      sourcefile: path,
+      target: "es2022",
+    });
+    return { code: result.code, map: new TraceMap(result.map) };
+  }
+  const result = transform(source, {
+    transforms,
+    filePath: path,
+    disableESTransforms: true,
+    production: true,
+    sourceMapOptions: { compiledFilename: path },
+  });
+  return { code: result.code, map: result.sourceMap ? new TraceMap(result.sourceMap as never) : undefined };
 }

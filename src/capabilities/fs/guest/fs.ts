@@ -33,6 +33,20 @@ type Options = {
   withFileTypes?: boolean;
 };
 
+/** Encodings the host decodes directly (the answer crosses as a string). */
+const HOST_ENCODINGS = new Set([
+  "utf8",
+  "utf-8",
+  "latin1",
+  "binary",
+  "ascii",
+  "base64",
+  "base64url",
+  "hex",
+  "ucs2",
+  "utf16le",
+]);
+
 const constants = {
   F_OK: 0,
   R_OK: 4,
@@ -156,7 +170,14 @@ function invalidArg(name: string, expected: string, value: unknown): TypeError {
 }
 
 export function create(op: Op, require: (id: string) => unknown) {
-  const { Buffer } = require("buffer") as { Buffer: BufferCtor };
+  // Buffer is loaded only when a call needs one: reading text with an encoding is decoded on the host.
+  let bufferCtor: BufferCtor | undefined;
+  const Buffer = {
+    from: (data: ArrayBuffer | Uint8Array | string, encoding?: string) => {
+      bufferCtor ??= (require("buffer") as { Buffer: BufferCtor }).Buffer;
+      return bufferCtor.from(data, encoding);
+    },
+  };
   const host = (method: string, ...args: unknown[]) => op("fs", method, ...args);
 
   const toPath = (path: unknown, name = "path"): string => {
@@ -189,10 +210,12 @@ export function create(op: Op, require: (id: string) => unknown) {
   const sync = {
     readFileSync(path: unknown, options?: unknown) {
       const { encoding } = optionsOf(options);
-      const bytes = (
-        path === 0 || path === "/dev/stdin" ? op("stdin") : host("readFile", toPath(path))
-      ) as ArrayBuffer;
-      return decodeBytes(bytes, encoding);
+      const text = encoding && encoding !== "buffer" && HOST_ENCODINGS.has(encoding.toLowerCase());
+      const data =
+        path === 0 || path === "/dev/stdin"
+          ? op("stdin", text ? encoding : undefined)
+          : host("readFile", toPath(path), text ? encoding : undefined);
+      return typeof data === "string" ? data : decodeBytes(data as ArrayBuffer, encoding);
     },
     writeFileSync(path: unknown, data: unknown, options?: unknown) {
       const { encoding, flag } = optionsOf(options);
