@@ -8,7 +8,8 @@ export type CordonErrorCode =
   | "ERR_CORDON_RESULT_TOO_LARGE"
   | "ERR_CORDON_INTERNAL"
   | "ERR_CORDON_ABORTED"
-  | "ERR_CORDON_DISPOSED";
+  | "ERR_CORDON_DISPOSED"
+  | "ERR_CORDON_BUSY";
 
 export class CordonError extends Error {
   readonly code: CordonErrorCode;
@@ -69,5 +70,13 @@ export class DisposedError extends CordonError {
   override name = "DisposedError";
   constructor(message: string) {
     super("ERR_CORDON_DISPOSED", message);
+  }
+}
+
+/** Thrown when a sandbox cannot take more work now (a full queue, too many sessions); retry later. */
+export class BusyError extends CordonError {
+  override name = "BusyError";
+  constructor(message: string) {
+    super("ERR_CORDON_BUSY", message);
   }
 }

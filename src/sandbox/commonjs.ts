@@ -9,7 +9,8 @@ export function installCommonJs(
   guest: GuestApi,
   filename: string,
   makeRequire: () => QuickJSHandle,
-): () => QuickJSHandle | undefined {
+  withModule: boolean,
+): (() => QuickJSHandle | undefined) | undefined {
   const ctx = guest.ctx;
   const setString = (target: QuickJSHandle, key: string, value: string) => {
     const handle = ctx.newString(value);
@@ -28,14 +29,17 @@ export function installCommonJs(
     }
     return made;
   };
-  guest.defineLazyGlobal("module", () => make().module.dup());
-  guest.defineLazyGlobal("exports", () => make().exports.dup());
+  if (withModule) {
+    guest.defineLazyGlobal("module", () => make().module.dup());
+    guest.defineLazyGlobal("exports", () => make().exports.dup());
+  }
   const slash = filename.lastIndexOf("/");
   const dirname = slash > 0 ? filename.slice(0, slash) : slash === 0 ? "/" : ".";
   guest.defineLazyGlobal("__filename", () => ctx.newString(filename));
   guest.defineLazyGlobal("__dirname", () => ctx.newString(dirname));
   guest.defineLazyGlobal("require", makeRequire);
 
+  if (!withModule) return undefined;
   return () => {
     if (!made) return undefined;
     const current = ctx.getProp(made.module, "exports");

@@ -1,54 +1,32 @@
-// One run: a fresh runtime and context inside a cell, the granted globals (made lazily, on first access), the
-// user's program, the event loop, and the RunResult. Every handle made here is disposed before the context; an engine
-// that fails in any way marks its cell broken so it is never reused.
-import type { QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
-import { installConsole } from "../capabilities/console/console.js";
-import { type CryptoBackend, installCryptoOps } from "../capabilities/crypto/host.js";
-import { installFsOps } from "../capabilities/fs/host.js";
-import type { VirtualFs } from "../capabilities/fs/vfs.js";
-import { ModuleHost } from "../capabilities/modules/host.js";
-import { installFetchOps } from "../capabilities/net/host.js";
-import type { Fetcher } from "../capabilities/net/transport.js";
-import { installWebGlobals } from "../capabilities/web/host.js";
-import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
-import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
+// One run inside an environment: the deadline, the program's value (evaluated, awaited, called with input), the
+// event loop, output capture and the RunResult. The environment (runtime, context, capabilities) is set up by the
+// caller and outlives the run when it belongs to a session.
+import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { Output } from "../capabilities/console/host.js";
-import { HostFunctions } from "../capabilities/host-functions/host.js";
-import { installProcess } from "../capabilities/process/host.js";
-import { installTimers, TimerTable } from "../capabilities/timers/host.js";
-import type { Cell } from "../engine/cell.js";
+import type { Fetcher } from "../capabilities/net/transport.js";
 import { CloneError } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
-import { type BundleName, GuestThrew } from "../engine/guest-api.js";
-import { CloneSizeExceeded, Guest } from "./guest.js";
-import { installCommonJs } from "./commonjs.js";
+import { GuestThrew } from "../engine/guest-api.js";
+import type { Environment, ProgramKind, RunHooks } from "./environment.js";
+import { CloneSizeExceeded } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
 import { EXIT, type RunError, type RunResult, toRunError } from "./result.js";
 
-/** quickjs-ng's JS_EVAL_FLAG_ASYNC: top-level await in a script; the result is a promise of { value }. */
-const EVAL_FLAG_ASYNC = 1 << 7;
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
-const BUNDLES = new Set<string>(["inspect"]);
 
 type Interrupt = "timeout" | "memory" | "abort" | "exit" | "failed";
-export type ProgramKind = "module" | "script";
 /** Where the program's value is on its way to the result: evaluated, then its default/last value, then input(). */
 type Stage = "evaluated" | "value" | "called";
 
 export interface ExecutionRequest {
   code: string;
   kind: ProgramKind;
+  filename: string;
   options: ResolvedOptions;
-  /** Engine stack for this run (the caller caps it to what the host thread can carry). */
-  stackSizeBytes: number;
-  /** The run's filesystem (already checked against the options). */
-  vfs: VirtualFs;
-  typescript: TypeScriptHost;
-  crypto: CryptoBackend;
   fetcher: Fetcher;
-  /** A shared flag another thread sets (to non-zero) to stop the run at the engine's next check: ends as AbortError. */
-  interruptFlag?: Int32Array | undefined;
+  /** Session runs: the value is the last expression (or the default export of module code), never module.exports. */
+  session?: boolean;
 }
 
 interface PendingCall {
@@ -57,10 +35,9 @@ interface PendingCall {
   settled?: { ok: boolean; value: unknown };
 }
 
-export class Execution {
+export class Execution implements RunHooks {
   private readonly options: ResolvedOptions;
   private readonly output: Output;
-  private readonly timers: TimerTable;
   private readonly started = performance.now();
   private readonly deadline: number;
   private interrupt: Interrupt | undefined;
@@ -76,21 +53,26 @@ export class Execution {
   private wake: (() => void) | undefined;
   private finished = false;
   private lastYield = performance.now();
-  private rt: QuickJSRuntime | undefined;
-  private guest: Guest | undefined;
-  private hostFunctions: HostFunctions | undefined;
-  private fireTimer: ((id: number) => void) | undefined;
-  private processExitCode: (() => number | undefined) | undefined;
-  private isCommonJs: (() => QuickJSHandle | undefined) | undefined;
+  readonly fetcher: Fetcher;
+  readonly maxHostCalls: number;
 
   constructor(
-    private readonly cell: Cell,
+    private readonly env: Environment,
     private readonly request: ExecutionRequest,
   ) {
     this.options = request.options;
     this.deadline = this.started + this.options.timeoutMs;
     this.output = new Output(this.options);
-    this.timers = new TimerTable(this.options.maxTimers);
+    this.fetcher = request.fetcher;
+    this.maxHostCalls = this.options.maxHostCalls;
+  }
+
+  private get guest() {
+    return this.env.guest;
+  }
+
+  private get cell() {
+    return this.env.cell;
   }
 
   async run(): Promise<RunResult> {
@@ -101,6 +83,8 @@ export class Execution {
     };
     if (signal?.aborted) this.interrupt = "abort";
     signal?.addEventListener("abort", onAbort);
+    this.env.current = this;
+    this.env.hostFunctions.calls = 0;
     try {
       if (!this.interrupt) {
         this.start();
@@ -111,86 +95,30 @@ export class Execution {
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.finish();
+      this.env.current = undefined;
     }
     if (this.output.callbackError !== undefined) throw this.output.callbackError;
     return this.result();
   }
 
-  // ---- setup -------------------------------------------------------------------------------------------------
+  // ---- hooks the environment calls ------------------------------------------------------------------------------
 
-  private start(): void {
-    const rt = this.cell.engine.newRuntime();
-    this.rt = rt;
-    rt.setMaxStackSize(this.request.stackSizeBytes);
-    rt.setInterruptHandler(this.shouldInterrupt);
-    const ctx = rt.newContext();
-    const guest = new Guest(ctx, (promise, deferred, toHandle) =>
-      this.trackPending(promise, deferred, toHandle),
-    );
-    this.guest = guest;
-    const { options } = this;
-    const { kind, code } = this.request;
-
-    guest.registerOp("bundle", (name) => {
-      const bundle = ctx.getString(name!);
-      if (!BUNDLES.has(bundle)) throw new TypeError(`unknown bundle ${bundle}`);
-      return guest.bundle(bundle as BundleName).dup();
-    });
-    installConsole(guest, this.output);
-    this.fireTimer = installTimers(guest, this.timers, () => performance.now()).fire;
-    const filename = options.filename;
-    this.processExitCode = installProcess(
-      guest,
-      { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: "/" },
-      (exitCode) => {
-        this.exitRequested = exitCode;
-        this.interrupt ??= "exit";
-      },
-    ).exitCode;
-    this.hostFunctions = new HostFunctions(guest, options.maxHostCalls);
-    if (options.globals) this.hostFunctions.install(options.globals);
-    guest.defineLazyGlobal("__return", () =>
-      guest.newFunction("__return", (value) => {
-        this.returned = { value: this.copyOut(value ?? ctx.undefined) };
-        return undefined;
-      }),
-    );
-    const { vfs } = this.request;
-    installFsOps(guest, vfs, options.stdin);
-    installCryptoOps(guest, this.request.crypto);
-    installFetchOps(guest, this.request.fetcher);
-    const typescript = this.request.typescript;
-    const modules = new ModuleHost(guest, {
-      fs: vfsResolver(vfs),
-      cwd: vfs.cwd,
-      allow: options.modules,
-      transpile: typescript.transpile,
-      isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
-    });
-    modules.install(rt);
-    installWebGlobals(guest, (name) => modules.builtin(name));
-    const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
-    if (kind === "script")
-      this.isCommonJs = installCommonJs(guest, filename, () => modules.makeRequire(entryDir));
-
-    const entryIsTs =
-      options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
-    const source = entryIsTs ? typescript.transpile(code, filename, "esm") : code;
-    guest.ensureGlobals(source);
-    const evaluated =
-      kind === "module"
-        ? ctx.evalCode(source, filename, { type: "module" })
-        : ctx.evalCode(source, filename, EVAL_FLAG_ASYNC);
-    if (evaluated.error) {
-      this.failWith(evaluated.error);
-      return;
-    }
-    this.main = { stage: "evaluated", handle: evaluated.value };
+  write(fd: number, text: string): void {
+    this.output.write(fd, text);
   }
 
-  private readonly shouldInterrupt = (): boolean => {
+  exit(code: number): void {
+    this.exitRequested = code;
+    this.interrupt ??= "exit";
+  }
+
+  setReturned(handle: QuickJSHandle): void {
+    this.returned = { value: this.copyOut(handle) };
+  }
+
+  readonly shouldInterrupt = (): boolean => {
     if (this.interrupt) return true;
-    const flag = this.request.interruptFlag;
+    const flag = this.env.interruptFlag;
     if (flag && Atomics.load(flag, 0) !== 0) {
       this.interrupt = "abort";
       return true;
@@ -205,6 +133,16 @@ export class Execution {
     }
     return false;
   };
+
+  private start(): void {
+    const { code, kind, filename } = this.request;
+    const evaluated = this.env.evaluate(code, kind, filename);
+    if (evaluated.error) {
+      this.failWith(evaluated.error);
+      return;
+    }
+    this.main = { stage: "evaluated", handle: evaluated.value! };
+  }
 
   // ---- the event loop ----------------------------------------------------------------------------------------
 
@@ -221,24 +159,24 @@ export class Execution {
         this.interrupt = "timeout";
         return;
       }
-      const due = this.timers.takeDue(now);
+      const due = this.env.timers.takeDue(now);
       if (due.length > 0) {
         for (const id of due) {
-          this.guarded(() => this.fireTimer?.(id));
+          this.guarded(() => this.env.fire(id));
           this.drainJobs();
           if (this.interrupt) return;
         }
         if (performance.now() - this.lastYield > YIELD_EVERY_MS) await this.yieldToHost();
         continue;
       }
-      if (this.pendingCalls.size === 0 && !this.timers.hasRef) return;
-      await this.waitUntil(Math.min(this.timers.nextDue(), this.deadline));
+      if (this.pendingCalls.size === 0 && !this.env.timers.hasRef) return;
+      await this.waitUntil(Math.min(this.env.timers.nextDue(), this.deadline));
     }
   }
 
   /** Runs promise jobs until none are left, then moves the program's value along. */
   private drainJobs(): void {
-    const rt = this.rt!;
+    const rt = this.env.rt;
     for (;;) {
       if (rt.hasPendingJob()) {
         const result = rt.executePendingJobs(-1);
@@ -253,7 +191,7 @@ export class Execution {
 
   /** Moves the program's value one stage on when its promise has settled. Returns true when it moved. */
   private advanceMain(): boolean {
-    const ctx = this.guest!.ctx;
+    const ctx = this.guest.ctx;
     const main = this.main!;
     const state = ctx.getPromiseState(main.handle);
     if (state.type === "pending") return false;
@@ -272,7 +210,7 @@ export class Execution {
         next = this.programValue(settled);
         stage = "value";
       } else if (main.stage === "value" && this.options.hasInput && ctx.typeof(settled) === "function") {
-        const input = this.guest!.toGuest(this.options.input);
+        const input = this.guest.toGuest(this.options.input);
         const called = ctx.callFunction(settled, ctx.undefined, input);
         if (input.alive && input !== ctx.undefined) input.dispose();
         if (called.error) {
@@ -295,9 +233,9 @@ export class Execution {
 
   /** The module's default export, or the script's module.exports (CommonJS) or last expression value. */
   private programValue(evaluated: QuickJSHandle): QuickJSHandle {
-    const ctx = this.guest!.ctx;
+    const ctx = this.guest.ctx;
     if (this.request.kind === "module") return ctx.getProp(evaluated, "default");
-    return this.isCommonJs?.() ?? ctx.getProp(evaluated, "value");
+    return (this.request.session ? undefined : this.env.commonJsValue()) ?? ctx.getProp(evaluated, "value");
   }
 
   private settleValue(handle: QuickJSHandle): { value: unknown } | undefined {
@@ -310,7 +248,7 @@ export class Execution {
   }
 
   private copyOut(handle: QuickJSHandle): unknown {
-    return this.guest!.fromGuest(handle, this.options.maxResultBytes);
+    return this.guest.fromGuest(handle, this.options.maxResultBytes);
   }
 
   private resultFailure(error: unknown): RunError {
@@ -356,7 +294,7 @@ export class Execution {
 
   // ---- host calls that return promises -----------------------------------------------------------------------
 
-  private trackPending(
+  trackPending(
     promise: Promise<unknown>,
     deferred: QuickJSDeferredPromise,
     toHandle: (value: unknown) => QuickJSHandle,
@@ -376,7 +314,7 @@ export class Execution {
   }
 
   private settlePending(): void {
-    const ctx = this.guest!.ctx;
+    const ctx = this.guest.ctx;
     for (const call of this.pendingCalls) {
       if (!call.settled) continue;
       this.pendingCalls.delete(call);
@@ -394,7 +332,7 @@ export class Execution {
             fulfilled = false;
           }
         } else {
-          handle = this.guest!.newError(errorShape(value));
+          handle = this.guest.newError(errorShape(value));
         }
         if (fulfilled) call.deferred.resolve(handle);
         else call.deferred.reject(handle);
@@ -429,9 +367,9 @@ export class Execution {
   /** Records a guest exception (and disposes its handle) as the run's failure, unless the run is already ending. */
   private failWith(errorHandle: QuickJSHandle): void {
     if (!this.interrupt && !this.cell.outOfMemory) {
-      const described = this.guest!.describe(errorHandle);
+      const described = this.guest.describe(errorHandle);
       const mapper = (file: string, line: number, column: number) =>
-        this.request.typescript.originalPosition(file, line, column);
+        this.env.typescript.originalPosition(file, line, column);
       this.failure ??= toRunError(described.name, described.message, described.stack, mapper);
       this.interrupt ??= "failed";
     }
@@ -458,17 +396,14 @@ export class Execution {
 
   private finish(): void {
     this.finished = true;
-    this.timers.clearAll();
-    this.request.fetcher.abortAll();
+    this.env.timers.clearAll();
+    this.fetcher.abortAll();
     if (this.cell.broken) return; // a broken engine is dropped whole, never touched again
     try {
-      if (!this.interrupt && this.mainSettled) this.guestExitCode = this.processExitCode?.();
+      if (!this.interrupt && this.mainSettled) this.guestExitCode = this.env.takeExitCode();
       this.main?.handle.dispose();
       for (const call of this.pendingCalls) if (call.deferred.alive) call.deferred.dispose();
       this.pendingCalls.clear();
-      this.guest?.dispose();
-      this.guest?.ctx.dispose();
-      this.rt?.dispose();
     } catch {
       this.cell.broken = true;
     }
@@ -479,7 +414,7 @@ export class Execution {
     if (!patterns) return undefined;
     const files: Record<string, string | Uint8Array> = {};
     const decoder = new TextDecoder("utf-8", { fatal: true });
-    for (const [path, bytes] of this.request.vfs.changedFiles(patterns.length > 0 ? patterns : undefined)) {
+    for (const [path, bytes] of this.env.vfs.changedFiles(patterns.length > 0 ? patterns : undefined)) {
       try {
         files[path] = decoder.decode(bytes);
       } catch {
@@ -497,7 +432,7 @@ export class Execution {
       stats: {
         durationMs: performance.now() - this.started,
         memoryBytes: this.cell.byteLength,
-        hostCalls: this.hostFunctions?.calls ?? 0,
+        hostCalls: this.env.hostFunctions.calls,
       },
     };
     const files = this.returnedFiles();
@@ -538,20 +473,4 @@ export class Execution {
       return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
     return { ok: true, value: value?.value, exitCode: 0, ...base };
   }
-}
-
-/** Resolution's view of the run's filesystem: what is there, and file text. */
-function vfsResolver(vfs: VirtualFs): ResolveFs {
-  const decoder = new TextDecoder();
-  return {
-    kind(path) {
-      try {
-        const type = vfs.stat(path).type;
-        return type === "directory" ? "directory" : type === "file" ? "file" : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    readText: (path) => decoder.decode(vfs.readFile(path)),
-  };
 }

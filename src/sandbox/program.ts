@@ -1,6 +1,6 @@
 // What kind of program the code is: an ES module (import/export syntax) or a script (plain or CommonJS).
 import { init, parse } from "es-module-lexer";
-import type { ProgramKind } from "./execution.js";
+import type { ProgramKind } from "./environment.js";
 
 const ready = init;
 

@@ -9,6 +9,8 @@ import { loadWasmBytes, nodeCrypto } from "../platform/node.js";
 import { nodeHostDirectory } from "../platform/node-fs.js";
 import { packageMounts } from "../platform/node-packages.js";
 import { nodeConnector, nodeResolver } from "../platform/node-net.js";
+import type { Cell } from "../engine/cell.js";
+import { Environment } from "./environment.js";
 import { Execution } from "./execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
@@ -47,43 +49,65 @@ export interface InternalRunOptions {
   interruptFlag?: Int32Array;
 }
 
-async function execute(
-  pool: CellPool,
-  code: string,
-  options: ResolvedOptions,
-  internal: InternalRunOptions = {},
-): Promise<RunResult> {
-  const vfs = new VirtualFs(
+/** The filesystem a run (or a session) sees: seeded files, mounts, host packages. */
+export function newVirtualFs(options: ResolvedOptions): VirtualFs {
+  const mounts =
+    options.packages.length > 0
+      ? [...(options.mounts ?? []), ...packageMounts(options.packages)]
+      : options.mounts;
+  return new VirtualFs(
     {
       files: options.files,
-      mounts:
-        options.packages.length > 0
-          ? [...(options.mounts ?? []), ...packageMounts(options.packages)]
-          : options.mounts,
+      mounts,
       cwd: options.cwd,
       maxFsBytes: options.maxFsBytes,
       maxFiles: options.maxFiles,
     },
     nodeHostDirectory,
   );
-  const typescript = new TypeScriptHost();
-  const fetcher = createFetcher(options.network, { resolve: nodeResolver, connect: nodeConnector });
-  const kind = await detectKind(code);
-  const cell = await pool.acquire(options.memoryLimitBytes);
-  const execution = new Execution(cell, {
-    code,
-    kind,
+}
+
+export function newFetcher(options: ResolvedOptions) {
+  return createFetcher(options.network, { resolve: nodeResolver, connect: nodeConnector });
+}
+
+/** An environment in `cell` for `options` (the caller disposes it). */
+export function newEnvironment(
+  cell: Cell,
+  options: ResolvedOptions,
+  vfs: VirtualFs,
+  mode: "run" | "session",
+  internal: InternalRunOptions = {},
+): Environment {
+  return new Environment({
+    cell,
     options,
     stackSizeBytes: Math.min(options.stackSizeBytes, internal.maxStackBytes ?? INLINE_MAX_STACK_BYTES),
     vfs,
-    typescript,
+    typescript: new TypeScriptHost(),
     crypto: nodeCrypto,
-    fetcher,
     interruptFlag: internal.interruptFlag,
+    mode,
   });
+}
+
+async function execute(
+  pool: CellPool,
+  code: string,
+  options: ResolvedOptions,
+  internal: InternalRunOptions = {},
+): Promise<RunResult> {
+  const vfs = newVirtualFs(options);
+  const fetcher = newFetcher(options);
+  const kind = await detectKind(code);
+  const cell = await pool.acquire(options.memoryLimitBytes);
+  let env: Environment | undefined;
   try {
-    return await execution.run();
+    env = newEnvironment(cell, options, vfs, "run", internal);
+    return await new Execution(env, { code, kind, filename: options.filename, options, fetcher }).run();
   } finally {
+    if (env) env.dispose();
+    else cell.broken = true;
     cell.runs += 1;
     pool.release(cell, options.memoryLimitBytes);
   }

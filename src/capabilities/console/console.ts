@@ -3,7 +3,6 @@
 // guest console bundle and hands every method over to it, so output stays in order and state is kept in one place.
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../../engine/guest-api.js";
-import type { Output } from "./host.js";
 
 const METHODS = [
   "log",
@@ -31,7 +30,7 @@ const METHODS = [
 ] as const;
 const FAST: Record<string, 1 | 2> = { log: 1, info: 1, debug: 1, warn: 2, error: 2 };
 
-export function installConsole(guest: GuestApi, output: Output): void {
+export function installConsole(guest: GuestApi, output: { write(fd: number, text: string): void }): void {
   const ctx = guest.ctx;
   guest.registerOp("write", (fd, text) => {
     output.write(ctx.getNumber(fd!), ctx.getString(text!));

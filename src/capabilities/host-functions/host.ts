@@ -36,7 +36,8 @@ export class HostFunctions {
 
   constructor(
     private readonly guest: GuestApi,
-    private readonly maxHostCalls: number,
+    /** The limit of the run in progress. */
+    private readonly maxHostCalls: () => number,
   ) {}
 
   /** Defines each of `globals` as a lazy guest global. */
@@ -66,8 +67,9 @@ export class HostFunctions {
   private hostFunction(fn: Function, name: string): QuickJSHandle {
     const guest = this.guest;
     return guest.newFunction(name, (...argHandles) => {
-      if (this.calls >= this.maxHostCalls) {
-        const message = `host call limit reached: at most ${this.maxHostCalls} calls per run (option maxHostCalls)`;
+      const max = this.maxHostCalls();
+      if (this.calls >= max) {
+        const message = `host call limit reached: at most ${max} calls per run (option maxHostCalls)`;
         return { error: guest.newError({ name: "RangeError", message }) };
       }
       this.calls += 1;

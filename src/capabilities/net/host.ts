@@ -30,7 +30,8 @@ function parseRequest(json: string): NetRequest {
   return request;
 }
 
-export function installFetchOps(guest: GuestApi, fetcher: Fetcher): void {
+/** Installs the fetch operations; `fetcher` gives the run in progress's fetcher (each run has its own). */
+export function installFetchOps(guest: GuestApi, fetcher: () => Fetcher): void {
   const ctx = guest.ctx;
   const bodies = new Map<number, AsyncIterator<Uint8Array>>();
   let nextId = 1;
@@ -42,7 +43,7 @@ export function installFetchOps(guest: GuestApi, fetcher: Fetcher): void {
       request.body = view.value.slice();
       view.dispose();
     }
-    return guest.hostPromise(fetcher.fetch(request), (response) => {
+    return guest.hostPromise(fetcher().fetch(request), (response) => {
       const id = nextId++;
       bodies.set(id, response.body[Symbol.asyncIterator]());
       const { status, statusText, headers, url, redirected } = response;

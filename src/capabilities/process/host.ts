@@ -25,12 +25,14 @@ export function installProcess(
     return proc.dup();
   });
   return {
-    /** The guest's process.exitCode, when the program set one. */
+    /** The guest's process.exitCode when the program set one; resets it, so a later run starts clean. */
     exitCode() {
       if (!proc) return undefined;
       const value = ctx.getProp(proc, "exitCode");
       try {
-        return ctx.typeof(value) === "number" ? ctx.getNumber(value) : undefined;
+        if (ctx.typeof(value) !== "number") return undefined;
+        ctx.setProp(proc, "exitCode", ctx.undefined);
+        return ctx.getNumber(value);
       } finally {
         value.dispose();
       }

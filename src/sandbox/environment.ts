@@ -1,0 +1,200 @@
+// The guest environment: a runtime and context inside a cell, with the granted capabilities installed (each global
+// installed only when code about to run names it). A one-off run uses an environment once; a session keeps one
+// across its runs. Whatever belongs to a single run (deadline, output, pending host calls, the result) comes in
+// through `current`, set by the Execution in progress.
+import type { QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
+import { installConsole } from "../capabilities/console/console.js";
+import { type CryptoBackend, installCryptoOps } from "../capabilities/crypto/host.js";
+import { installFsOps } from "../capabilities/fs/host.js";
+import type { VirtualFs } from "../capabilities/fs/vfs.js";
+import { HostFunctions } from "../capabilities/host-functions/host.js";
+import { ModuleHost } from "../capabilities/modules/host.js";
+import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
+import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
+import { installFetchOps } from "../capabilities/net/host.js";
+import type { Fetcher } from "../capabilities/net/transport.js";
+import { installProcess } from "../capabilities/process/host.js";
+import { installTimers, TimerTable } from "../capabilities/timers/host.js";
+import { installWebGlobals } from "../capabilities/web/host.js";
+import type { Cell } from "../engine/cell.js";
+import { installCommonJs } from "./commonjs.js";
+import { Guest } from "./guest.js";
+import type { ResolvedOptions } from "./options.js";
+
+/** quickjs-ng's JS_EVAL_FLAG_ASYNC: top-level await in a script; the result is a promise of { value }. */
+const EVAL_FLAG_ASYNC = 1 << 7;
+const LAZY_BUNDLES = new Set<string>(["inspect"]);
+
+export type ProgramKind = "module" | "script";
+
+/** What the run in progress provides to the environment. */
+export interface RunHooks {
+  shouldInterrupt(): boolean;
+  write(fd: number, text: string): void;
+  trackPending(
+    promise: Promise<unknown>,
+    deferred: QuickJSDeferredPromise,
+    toHandle: (value: unknown) => QuickJSHandle,
+  ): void;
+  exit(code: number): void;
+  setReturned(handle: QuickJSHandle): void;
+  readonly fetcher: Fetcher;
+  readonly maxHostCalls: number;
+}
+
+export interface EnvironmentSetup {
+  cell: Cell;
+  options: ResolvedOptions;
+  /** Engine stack (the caller caps it to what the host thread can carry). */
+  stackSizeBytes: number;
+  vfs: VirtualFs;
+  typescript: TypeScriptHost;
+  crypto: CryptoBackend;
+  /** A shared flag another thread sets (to non-zero) to stop the run in progress: it ends as AbortError. */
+  interruptFlag?: Int32Array | undefined;
+  /** "run": a one-off program (CommonJS module/exports for scripts); "session": runs share state like a REPL. */
+  mode: "run" | "session";
+}
+
+export class Environment {
+  readonly cell: Cell;
+  readonly rt: QuickJSRuntime;
+  readonly guest: Guest;
+  readonly timers: TimerTable;
+  readonly hostFunctions: HostFunctions;
+  readonly vfs: VirtualFs;
+  readonly typescript: TypeScriptHost;
+  readonly interruptFlag: Int32Array | undefined;
+  /** The run in progress. */
+  current: RunHooks | undefined;
+  private readonly fireTimer: (id: number) => void;
+  private readonly exitCodeOf: () => number | undefined;
+  private readonly commonJs: (() => QuickJSHandle | undefined) | undefined;
+  private readonly options: ResolvedOptions;
+
+  constructor(setup: EnvironmentSetup) {
+    const { cell, options, vfs, typescript } = setup;
+    this.cell = cell;
+    this.options = options;
+    this.vfs = vfs;
+    this.typescript = typescript;
+    this.interruptFlag = setup.interruptFlag;
+    const rt = cell.engine.newRuntime();
+    this.rt = rt;
+    rt.setMaxStackSize(setup.stackSizeBytes);
+    rt.setInterruptHandler(() => this.current?.shouldInterrupt() ?? false);
+    const ctx = rt.newContext();
+    const run = () => {
+      if (!this.current) throw new Error("no run in progress");
+      return this.current;
+    };
+    const guest = new Guest(ctx, (promise, deferred, toHandle) =>
+      run().trackPending(promise, deferred, toHandle),
+    );
+    this.guest = guest;
+
+    guest.registerOp("bundle", (name) => {
+      const bundle = ctx.getString(name!);
+      if (!LAZY_BUNDLES.has(bundle)) throw new TypeError(`unknown bundle ${bundle}`);
+      return guest.bundle(bundle).dup();
+    });
+    installConsole(guest, { write: (fd, text) => run().write(fd, text) });
+    this.timers = new TimerTable(options.maxTimers);
+    this.fireTimer = installTimers(guest, this.timers, () => performance.now()).fire;
+    const filename = options.filename;
+    this.exitCodeOf = installProcess(
+      guest,
+      { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: vfs.cwd },
+      (code) => run().exit(code),
+    ).exitCode;
+    this.hostFunctions = new HostFunctions(guest, () => run().maxHostCalls);
+    if (options.globals) this.hostFunctions.install(options.globals);
+    guest.defineLazyGlobal("__return", () =>
+      guest.newFunction("__return", (value) => {
+        run().setReturned(value ?? ctx.undefined);
+        return undefined;
+      }),
+    );
+    installFsOps(guest, vfs, options.stdin);
+    installCryptoOps(guest, setup.crypto);
+    installFetchOps(guest, () => run().fetcher);
+    const modules = new ModuleHost(guest, {
+      fs: vfsResolver(vfs),
+      cwd: vfs.cwd,
+      allow: options.modules,
+      transpile: typescript.transpile,
+      isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
+    });
+    modules.install(rt);
+    installWebGlobals(guest, (name) => modules.builtin(name));
+    const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
+    const makeRequire = () => modules.makeRequire(entryDir);
+    this.commonJs = installCommonJs(guest, filename, makeRequire, setup.mode === "run");
+  }
+
+  get ctx() {
+    return this.guest.ctx;
+  }
+
+  /** Compiles and starts `code`; returns the evaluation handle (module namespace or a promise) or the error. */
+  evaluate(
+    code: string,
+    kind: ProgramKind,
+    filename: string,
+  ): { value?: QuickJSHandle; error?: QuickJSHandle } {
+    const { options, typescript } = this;
+    const entryIsTs =
+      options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
+    const source = entryIsTs ? typescript.transpile(code, filename, "esm") : code;
+    this.guest.ensureGlobals(source);
+    const ctx = this.ctx;
+    const result =
+      kind === "module"
+        ? ctx.evalCode(source, filename, { type: "module" })
+        : ctx.evalCode(source, filename, EVAL_FLAG_ASYNC);
+    return result.error ? { error: result.error } : { value: result.value };
+  }
+
+  /** module.exports when a one-off script used CommonJS; else undefined. */
+  commonJsValue(): QuickJSHandle | undefined {
+    return this.commonJs?.();
+  }
+
+  fire(id: number): void {
+    this.fireTimer(id);
+  }
+
+  /** The guest's process.exitCode, reset so a later run in the same environment starts clean. */
+  takeExitCode(): number | undefined {
+    return this.exitCodeOf();
+  }
+
+  /** Disposes every handle, the context and the runtime. A broken cell is dropped whole instead. */
+  dispose(): void {
+    this.timers.clearAll();
+    if (this.cell.broken) return;
+    try {
+      this.guest.dispose();
+      this.ctx.dispose();
+      this.rt.dispose();
+    } catch {
+      this.cell.broken = true;
+    }
+  }
+}
+
+/** Resolution's view of the run's filesystem: what is there, and file text. */
+function vfsResolver(vfs: VirtualFs): ResolveFs {
+  const decoder = new TextDecoder();
+  return {
+    kind(path) {
+      try {
+        const type = vfs.stat(path).type;
+        return type === "directory" ? "directory" : type === "file" ? "file" : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readText: (path) => decoder.decode(vfs.readFile(path)),
+  };
+}
