@@ -1,6 +1,7 @@
 // cordon: run untrusted JavaScript and TypeScript on QuickJS in WebAssembly, with limits and permissions that hold.
 export {
   AbortError,
+  BusyError,
   CordonError,
   type CordonErrorCode,
   DisposedError,
@@ -13,3 +14,4 @@ export {
 export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
 export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
 export { createSandbox, run, type Sandbox, type SandboxOptions } from "./sandbox/sandbox.js";
+export type { Session, SessionOptions } from "./session/session.js";
