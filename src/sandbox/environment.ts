@@ -40,6 +40,8 @@ export interface RunHooks {
   setReturned(handle: QuickJSHandle): void;
   readonly fetcher: Fetcher;
   readonly maxHostCalls: number;
+  /** The loop's time for this turn (like libuv's cached now): timers set in one turn share it. */
+  readonly loopTime: number;
 }
 
 export interface EnvironmentSetup {
@@ -100,7 +102,7 @@ export class Environment {
     });
     installConsole(guest, { write: (fd, text) => run().write(fd, text) });
     this.timers = new TimerTable(options.maxTimers);
-    this.fireTimer = installTimers(guest, this.timers, () => performance.now()).fire;
+    this.fireTimer = installTimers(guest, this.timers, () => this.current?.loopTime ?? performance.now()).fire;
     const filename = options.filename;
     this.exitCodeOf = installProcess(
       guest,

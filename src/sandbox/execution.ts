@@ -55,6 +55,7 @@ export class Execution implements RunHooks {
   private lastYield = performance.now();
   readonly fetcher: Fetcher;
   readonly maxHostCalls: number;
+  loopTime = performance.now();
 
   constructor(
     private readonly env: Environment,
@@ -135,6 +136,7 @@ export class Execution implements RunHooks {
   };
 
   private start(): void {
+    this.loopTime = performance.now();
     const { code, kind, filename } = this.request;
     const evaluated = this.env.evaluate(code, kind, filename);
     if (evaluated.error) {
@@ -151,10 +153,12 @@ export class Execution implements RunHooks {
       this.drainJobs();
       if (this.interrupt) return;
       if (this.settledCount > 0) {
+        this.loopTime = performance.now();
         this.settlePending();
         continue;
       }
       const now = performance.now();
+      this.loopTime = now;
       if (now >= this.deadline) {
         this.interrupt = "timeout";
         return;
