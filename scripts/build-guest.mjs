@@ -42,6 +42,8 @@ for (const [name, entry] of Object.entries(bundles)) {
     write: false,
     format: "esm",
     minify: true,
+    // Built-in modules keep their function and class names (err.constructor.name, inspect output, fn.name).
+    keepNames: name.startsWith("node:"),
     target: "es2022",
     platform: "neutral",
     legalComments: "none",

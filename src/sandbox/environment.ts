@@ -102,7 +102,11 @@ export class Environment {
     });
     installConsole(guest, { write: (fd, text) => run().write(fd, text) });
     this.timers = new TimerTable(options.maxTimers);
-    this.fireTimer = installTimers(guest, this.timers, () => this.current?.loopTime ?? performance.now()).fire;
+    this.fireTimer = installTimers(
+      guest,
+      this.timers,
+      () => this.current?.loopTime ?? performance.now(),
+    ).fire;
     const filename = options.filename;
     this.exitCodeOf = installProcess(
       guest,

@@ -68,6 +68,8 @@ export interface BuiltinSpec {
   property?: string;
   /** Or: a global of the guest. */
   global?: string;
+  /** The bundle's exports are the module itself (no create()). */
+  raw?: boolean;
 }
 
 const PROVIDED: Record<string, BuiltinSpec> = {
@@ -83,17 +85,17 @@ const PROVIDED: Record<string, BuiltinSpec> = {
   querystring: { bundle: "node:querystring" },
   string_decoder: { bundle: "node:string_decoder" },
   assert: { bundle: "node:assert" },
-  "assert/strict": { of: "assert", property: "strict" },
+  "assert/strict": { bundle: "node:assert-strict" },
   timers: { bundle: "node:timers" },
   "timers/promises": { bundle: "node:timers-promises" },
   stream: { bundle: "node:stream" },
-  "stream/promises": { of: "stream", property: "promises" },
+  "stream/promises": { bundle: "node:stream-promises" },
   crypto: { bundle: "node:crypto" },
   os: { bundle: "node:os" },
   process: { global: "process" },
   module: { bundle: "node:module" },
   console: { global: "console" },
-  "internal:inspect": { bundle: "inspect" },
+  "internal:inspect": { bundle: "inspect", raw: true },
 };
 
 /** Other spellings of provided modules. */

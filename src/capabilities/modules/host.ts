@@ -201,6 +201,8 @@ export class ModuleHost {
       object = ctx.getProp(ctx.global, spec.global);
     } else if (spec.of) {
       object = ctx.getProp(this.builtin(spec.of), spec.property!);
+    } else if (spec.raw) {
+      object = this.guest.bundle(spec.bundle!).dup();
     } else {
       const requireBuiltin = this.guest.newFunction("require", (id) =>
         this.builtin(ctx.getString(id!)).dup(),

@@ -16,8 +16,8 @@ function notSupported(algorithm: string): Error {
   return error;
 }
 
-export function create(op: Op, require: (id: string) => unknown) {
-  const { Buffer } = require("buffer") as { Buffer: BufferCtor };
+export function create(op: Op, load: (id: string) => unknown) {
+  const { Buffer } = load("buffer") as { Buffer: BufferCtor };
   const toBuffer = (data: unknown, encoding?: string): Bytes => {
     if (typeof data === "string") return Buffer.from(data, encoding ?? "utf8");
     if (ArrayBuffer.isView(data))

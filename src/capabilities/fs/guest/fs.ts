@@ -169,12 +169,12 @@ function invalidArg(name: string, expected: string, value: unknown): TypeError {
   return error;
 }
 
-export function create(op: Op, require: (id: string) => unknown) {
+export function create(op: Op, load: (id: string) => unknown) {
   // Buffer is loaded only when a call needs one: reading text with an encoding is decoded on the host.
   let bufferCtor: BufferCtor | undefined;
   const Buffer = {
     from: (data: ArrayBuffer | Uint8Array | string, encoding?: string) => {
-      bufferCtor ??= (require("buffer") as { Buffer: BufferCtor }).Buffer;
+      bufferCtor ??= (load("buffer") as { Buffer: BufferCtor }).Buffer;
       return bufferCtor.from(data, encoding);
     },
   };

@@ -17,6 +17,34 @@ export function createProcess(op: Op, config: ProcessConfig) {
     if (typeof done === "function") queueMicrotask(() => done());
     return true;
   };
+  /** A write-only stream shape: enough for pipe()/pipeline() into process.stdout. */
+  const stream = (fd: 1 | 2) => {
+    const self: Record<string, unknown> = {
+      fd,
+      isTTY: false,
+      writable: true,
+      write: write(fd),
+      end: (chunk?: unknown, encoding?: unknown, callback?: unknown) => {
+        if (chunk !== undefined && chunk !== null && typeof chunk !== "function")
+          write(fd)(chunk, encoding, callback);
+        return self;
+      },
+    };
+    for (const name of [
+      "on",
+      "once",
+      "off",
+      "addListener",
+      "removeListener",
+      "prependListener",
+      "removeAllListeners",
+    ]) {
+      self[name] = () => self;
+    }
+    self.emit = () => false;
+    self.listenerCount = () => 0;
+    return self;
+  };
   const start = performance.now();
   const listeners = new Map<string, Function[]>();
 
@@ -35,8 +63,8 @@ export function createProcess(op: Op, config: ProcessConfig) {
     version: NODE_VERSION,
     versions: { node: NODE_VERSION.slice(1) } as Record<string, string>,
     release: { name: "node" },
-    stdout: { write: write(1), isTTY: false, fd: 1 },
-    stderr: { write: write(2), isTTY: false, fd: 2 },
+    stdout: stream(1),
+    stderr: stream(2),
     cwd: () => config.cwd,
     exit(code?: unknown): never {
       const n = code === undefined ? (proc.exitCode ?? 0) : Number(code);

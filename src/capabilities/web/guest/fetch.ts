@@ -64,7 +64,7 @@ export function create(op: Op) {
           return op(
             "fetch",
             json,
-            bytes && bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+            bytes?.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
           );
         })
         .then((value) => {

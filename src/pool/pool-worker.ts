@@ -1,0 +1,252 @@
+// The host side of one pool worker: starting the thread, one run at a time, answering its host calls, and stopping
+// it when it will not answer (deadline plus grace, or an abort it did not honour in time).
+//
+// Loading the worker: compiled (dist/pool/pool-worker.js) the entry is the sibling worker.js. Running from the
+// TypeScript sources (tests, the bench) the entry is worker.ts, which Node 20 cannot load by itself; tsx's
+// `--import tsx` in the worker's execArgv does not help there, because tsx registers its hooks only on the main
+// thread on Node versions before 22. So the worker starts from a small evaluated script that registers tsx's ESM
+// API inside the worker and then imports worker.ts. tsx is only needed for the sources; dist never uses it.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
+import { InvalidOptionError } from "../errors.js";
+import type { CallRequest, FromWorker, ToWorker, WorkerMemory } from "./protocol.js";
+import { SHARED_BYTES, SLOT } from "./protocol.js";
+import type { Outcome, StopReason, Task } from "./task.js";
+import type { WorkerConfig } from "./worker.js";
+
+export interface WorkerSettings {
+  resourceLimits: ResourceLimits;
+  maxStackBytes: number;
+  graceMs: number;
+}
+
+export interface WorkerEvents {
+  /** The worker is ready for a run (after starting, or after finishing one). */
+  idle(worker: PoolWorker): void;
+  /** The worker is gone (stopped by the pool, or it died); `startError` when it never became ready. */
+  gone(worker: PoolWorker, startError?: unknown): void;
+}
+
+type State = "starting" | "idle" | "busy" | "closed";
+
+let entry: { filename: string | URL; eval: boolean } | undefined;
+
+function workerEntry(): { filename: string | URL; eval: boolean } {
+  if (entry) return entry;
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) {
+    entry = { filename: new URL("./worker.js", here), eval: false };
+    return entry;
+  }
+  const target = new URL("./worker.ts", here).href;
+  const loader = tsxEsmApi();
+  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); });`;
+  entry = { filename: code, eval: true };
+  return entry;
+}
+
+function tsxEsmApi(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    const manifest = require.resolve("tsx/package.json");
+    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const file = pkg.exports["./esm/api"]?.import?.default;
+    if (!file) throw new Error("tsx/package.json has no ESM export for ./esm/api");
+    return pathToFileURL(join(dirname(manifest), file)).href;
+  } catch (error) {
+    throw new Error(
+      "cordon: pool workers started from the TypeScript sources need tsx (a dev dependency); build with `npm run build` and use dist/",
+      { cause: error },
+    );
+  }
+}
+
+export class PoolWorker {
+  state: State = "starting";
+  runs = 0;
+  memory: WorkerMemory | undefined;
+  task: Task | undefined;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flags: Int32Array;
+  private timer: NodeJS.Timeout | undefined;
+  private aborting = false;
+  private lastError: unknown;
+  private exited: Promise<void>;
+
+  constructor(
+    private readonly settings: WorkerSettings,
+    private readonly events: WorkerEvents,
+  ) {
+    const shared = new SharedArrayBuffer(SHARED_BYTES);
+    this.flags = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const config: WorkerConfig = { shared, callPort: port2, maxStackBytes: settings.maxStackBytes };
+    const { filename, eval: isEval } = workerEntry();
+    this.worker = new Worker(filename, {
+      eval: isEval,
+      workerData: config,
+      transferList: [port2],
+      resourceLimits: settings.resourceLimits,
+    });
+    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.on("message", (message: FromWorker) => this.onMessage(message));
+    this.worker.on("error", (error) => {
+      this.lastError ??= error;
+    });
+    this.worker.on("exit", (code) => this.onExit(code));
+    port1.on("message", (request: CallRequest) => this.onCall(request));
+    port1.unref();
+  }
+
+  /**
+   * Starts `task` on this (idle) worker. False when the request cannot be posted (the task is rejected with the
+   * reason and the worker stays idle).
+   */
+  dispatch(task: Task): boolean {
+    Atomics.store(this.flags, SLOT.interrupt, 0);
+    try {
+      this.post(task.request);
+    } catch (error) {
+      task.reject(
+        new InvalidOptionError(
+          "options",
+          `cannot be sent to a worker thread: ${(error as Error)?.message ?? error}`,
+        ),
+      );
+      return false;
+    }
+    this.state = "busy";
+    this.task = task;
+    this.aborting = false;
+    this.worker.ref();
+    task.startedAt = performance.now();
+    this.arm(task.timeoutMs + this.settings.graceMs, "timeout");
+    task.signal?.addEventListener("abort", this.onAbort);
+    if (task.signal?.aborted) this.onAbort();
+    return true;
+  }
+
+  /** Ends the thread. The current task (if any) is left to the caller: see `release`. */
+  close(): Promise<void> {
+    if (this.state !== "closed") {
+      this.state = "closed";
+      this.port.close();
+      void this.worker.terminate();
+    }
+    return this.exited;
+  }
+
+  /** Detaches and returns the current task (timers and the abort listener removed). */
+  release(): Task | undefined {
+    const task = this.task;
+    this.task = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    task?.signal?.removeEventListener("abort", this.onAbort);
+    return task;
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private arm(ms: number, reason: StopReason): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kill(reason), ms);
+    this.timer.unref();
+  }
+
+  private readonly onAbort = (): void => {
+    const task = this.task;
+    if (!task || this.aborting) return;
+    this.aborting = true;
+    Atomics.store(this.flags, SLOT.interrupt, 1);
+    this.wakeWorker();
+    this.post({ type: "abort", id: task.id });
+    const left = task.startedAt + task.timeoutMs + this.settings.graceMs - performance.now();
+    this.arm(Math.max(0, Math.min(this.settings.graceMs, left)), "abort");
+  };
+
+  /** The worker did not answer in time: stop it and settle its run here. */
+  private kill(reason: StopReason): void {
+    const task = this.release();
+    void this.close();
+    task?.stop(reason);
+    this.events.gone(this);
+  }
+
+  private wakeWorker(): void {
+    Atomics.add(this.flags, SLOT.wake, 1);
+    Atomics.notify(this.flags, SLOT.wake);
+  }
+
+  private onCall(request: CallRequest): void {
+    const task = this.task;
+    const reply =
+      task && task.id === request.id && this.state === "busy"
+        ? task.call(request, (call, outcome) => this.settle(task, call, outcome))
+        : ({
+            call: request.call,
+            kind: "error",
+            error: { name: "Error", message: "the run has ended" },
+          } as const);
+    if (this.state === "closed") return;
+    this.port.postMessage(reply);
+    this.wakeWorker();
+  }
+
+  private settle(task: Task, call: number, outcome: Outcome): void {
+    if (this.task !== task || this.state !== "busy") return; // the run ended; nothing may reach it any more
+    if (outcome.ok) this.post({ type: "settled", id: task.id, call, ok: true, value: outcome.value });
+    else this.post({ type: "settled", id: task.id, call, ok: false, error: outcome.error });
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (this.state === "closed") return;
+    switch (message.type) {
+      case "ready":
+        this.state = "idle";
+        this.worker.unref();
+        this.events.idle(this);
+        return;
+      case "out":
+        if (this.task?.id === message.id) this.task.output(message.fd, message.chunk);
+        return;
+      case "result":
+      case "failed": {
+        if (this.task?.id !== message.id) return;
+        const task = this.release()!;
+        this.runs += 1;
+        this.memory = message.memory;
+        this.state = "idle";
+        this.worker.unref();
+        if (message.type === "result") task.complete(message.result);
+        else task.reject(Object.assign(new Error(message.error.message), message.error));
+        this.events.idle(this);
+        return;
+      }
+    }
+  }
+
+  private onExit(code: number): void {
+    if (this.state === "closed") return;
+    const starting = this.state === "starting";
+    this.state = "closed";
+    this.port.close();
+    const task = this.release();
+    const error = this.lastError;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+    task?.stop("crash", detail);
+    this.events.gone(
+      this,
+      starting ? (error ?? new Error(`the worker exited with code ${code}`)) : undefined,
+    );
+  }
+}

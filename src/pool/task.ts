@@ -1,0 +1,183 @@
+// One pooled run on the host thread: the request a worker gets, the host functions it may call back, the output it
+// has streamed so far, and the settling of the run() promise (with the worker's RunResult, or with one made here when
+// the worker had to be stopped).
+import { truncationMarker } from "../capabilities/console/host.js";
+import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
+import { errorShape } from "../engine/error-shape.js";
+import type { ErrorShape } from "../engine/guest-api.js";
+import type { ResolvedOptions, RunOptions } from "../sandbox/options.js";
+import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
+import {
+  type CallReply,
+  type CallRequest,
+  encodeGlobals,
+  type HostFunctionEntry,
+  type PostedOptions,
+  type PostedResult,
+  type RunRequest,
+} from "./protocol.js";
+
+export type StopReason = "timeout" | "abort" | "crash";
+
+export class Task {
+  readonly request: RunRequest;
+  readonly promise: Promise<RunResult>;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  /** When a worker took the run (performance.now()). */
+  startedAt = 0;
+  private readonly functions: HostFunctionEntry[] = [];
+  private readonly maxOutputBytes: number;
+  private readonly onStdout: ((chunk: string) => void) | undefined;
+  private readonly onStderr: ((chunk: string) => void) | undefined;
+  private readonly stdout: string[] = [];
+  private readonly stderr: string[] = [];
+  private hostCalls = 0;
+  private callbackError: { error: unknown } | undefined;
+  private done = false;
+  private resolvePromise!: (result: RunResult) => void;
+  private rejectPromise!: (error: unknown) => void;
+
+  constructor(id: number, code: string, options: RunOptions, resolved: ResolvedOptions) {
+    this.promise = new Promise<RunResult>((resolve, reject) => {
+      this.resolvePromise = resolve;
+      this.rejectPromise = reject;
+    });
+    this.timeoutMs = resolved.timeoutMs;
+    this.maxOutputBytes = resolved.maxOutputBytes;
+    this.onStdout = resolved.onStdout;
+    this.onStderr = resolved.onStderr;
+    this.signal = resolved.signal;
+    const { globals, input, onStdout: _out, onStderr: _err, signal: _signal, ...posted } = options;
+    this.request = { type: "run", id, code, options: posted as PostedOptions, timeoutMs: resolved.timeoutMs };
+    if (globals !== undefined) this.request.globals = encodeGlobals(globals, this.functions);
+    if (resolved.hasInput) this.request.input = encode(input, { includeStacks: false });
+  }
+
+  get id(): number {
+    return this.request.id;
+  }
+
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /** A chunk the guest wrote, forwarded by the worker as it was written. */
+  output(fd: 1 | 2, chunk: string): void {
+    (fd === 2 ? this.stderr : this.stdout).push(chunk);
+    const callback = fd === 2 ? this.onStderr : this.onStdout;
+    if (!callback) return;
+    try {
+      callback(chunk);
+    } catch (error) {
+      this.callbackError ??= { error };
+    }
+  }
+
+  /** Calls a host function for the worker. A promise is answered "pending" and settled later via `settle`. */
+  call(request: CallRequest, settle: (call: number, outcome: Outcome) => void): CallReply {
+    const call = request.call;
+    const entry = this.functions[request.fn];
+    if (!entry) return { call, kind: "error", error: { name: "Error", message: "unknown host function" } };
+    this.hostCalls += 1;
+    let value: unknown;
+    try {
+      value = Reflect.apply(entry.fn, undefined, decode(request.args) as unknown[]);
+    } catch (error) {
+      return { call, kind: "error", error: errorShape(error) };
+    }
+    if (
+      value !== null &&
+      typeof value === "object" &&
+      typeof (value as PromiseLike<unknown>).then === "function"
+    ) {
+      Promise.resolve(value).then(
+        (result) => settle(call, copyResult(result, entry.name)),
+        (error: unknown) => settle(call, { ok: false, error: errorShape(error) }),
+      );
+      return { call, kind: "pending" };
+    }
+    const outcome = copyResult(value, entry.name);
+    return outcome.ok
+      ? { call, kind: "value", value: outcome.value }
+      : { call, kind: "error", error: outcome.error };
+  }
+
+  /** The worker's result. */
+  complete(posted: PostedResult): void {
+    const result = posted as RunResult;
+    if (posted.value !== undefined) result.value = decode(posted.value);
+    this.finish(result);
+  }
+
+  /** The run ended without a result from the worker (it was stopped, or it died). */
+  stop(reason: StopReason, detail?: string): void {
+    if (reason === "timeout") {
+      this.finish(
+        this.failure(EXIT.timeout, {
+          name: "TimeoutError",
+          message: `the run took longer than timeoutMs (${this.timeoutMs} ms); raise timeoutMs to allow longer runs`,
+        }),
+      );
+    } else if (reason === "abort") {
+      this.finish(
+        this.failure(EXIT.aborted, { name: "AbortError", message: "the run was aborted by its signal" }),
+      );
+    } else {
+      this.finish(
+        this.failure(EXIT.error, {
+          name: "InternalError",
+          message: `the engine failed: the worker thread running it ended unexpectedly${detail ? ` (${detail})` : ""}`,
+        }),
+      );
+    }
+  }
+
+  /** Rejects run() (host-side failures: the pool was disposed, the worker could not start, bad options). */
+  reject(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.rejectPromise(error);
+  }
+
+  private finish(result: RunResult): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.callbackError) this.rejectPromise(this.callbackError.error);
+    else this.resolvePromise(result);
+  }
+
+  private failure(exitCode: number, error: RunError): RunResult {
+    const stdout = this.stdout.join("");
+    const stderr = this.stderr.join("");
+    const marker = truncationMarker(this.maxOutputBytes);
+    return {
+      ok: false,
+      error,
+      exitCode,
+      stdout,
+      stderr,
+      truncated: { stdout: stdout.endsWith(marker), stderr: stderr.endsWith(marker) },
+      stats: {
+        durationMs: this.startedAt === 0 ? 0 : performance.now() - this.startedAt,
+        memoryBytes: 0,
+        hostCalls: this.hostCalls,
+      },
+    };
+  }
+}
+
+export type Outcome = { ok: true; value: Encoded } | { ok: false; error: ErrorShape };
+
+/** A host function's result as the guest will get it, or the error saying why it cannot be copied (as inline). */
+function copyResult(value: unknown, name: string): Outcome {
+  try {
+    return { ok: true, value: encode(value, { includeStacks: false }) };
+  } catch (error) {
+    const context = `the result of ${name}() could not be copied`;
+    if (error instanceof CloneError) {
+      return { ok: false, error: { name: "DataCloneError", message: `${context}: ${error.message}` } };
+    }
+    return { ok: false, error: errorShape(error) };
+  }
+}

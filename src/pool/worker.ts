@@ -1,0 +1,178 @@
+// A pool worker's entry: takes one run request at a time from the pool, runs it on this thread with runInline, and
+// posts the RunResult back. Host functions become stubs that call the host thread: the stub posts the call on a
+// dedicated channel and blocks this thread (Atomics.wait on the shared buffer) until the host replies, then reads the
+// reply synchronously with receiveMessageOnPort. A host function that returns a promise is answered "pending" at
+// once; its outcome arrives later as a "settled" message, handled while the run waits on it (the run's event loop
+// lets this thread's own event loop turn). Output is forwarded chunk by chunk as the guest writes it.
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { decode, type Encoded, encode } from "../engine/codec.js";
+import type { RunOptions } from "../sandbox/options.js";
+import type { RunResult } from "../sandbox/result.js";
+import { runInline } from "../sandbox/sandbox.js";
+import {
+  type CallReply,
+  type CallRequest,
+  decodeGlobals,
+  errorFromShape,
+  type FromWorker,
+  type PostedResult,
+  type RunRequest,
+  SLOT,
+  type ToWorker,
+  type WorkerMemory,
+} from "./protocol.js";
+
+export interface WorkerConfig {
+  shared: SharedArrayBuffer;
+  callPort: MessagePort;
+  maxStackBytes: number;
+}
+
+/** How long past the run's deadline a blocked host call waits before giving up (the run ends as a timeout). */
+const CALL_SLACK_MS = 20;
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Current {
+  id: number;
+  deadline: number;
+  controller: AbortController;
+  pending: Map<number, Pending>;
+}
+
+function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void {
+  const flags = new Int32Array(config.shared);
+  const { callPort } = config;
+  let current: Current | undefined;
+  let nextCall = 0;
+  const post = (message: FromWorker) => port.postMessage(message);
+
+  /** Calls host function `fn` with `args`; blocks until the host answers (or the run must end). */
+  const callHost = (run: Current, fn: number, args: unknown[]): unknown => {
+    const call = ++nextCall;
+    const request: CallRequest = { id: run.id, call, fn, args: encode(args) };
+    callPort.postMessage(request);
+    for (;;) {
+      const seen = Atomics.load(flags, SLOT.wake);
+      const received = receiveMessageOnPort(callPort);
+      if (received) {
+        const reply = received.message as CallReply;
+        if (reply.call !== call) continue; // a late reply to a call that gave up earlier
+        if (reply.kind === "value") return decode(reply.value);
+        if (reply.kind === "error") throw errorFromShape(reply.error);
+        return new Promise((resolve, reject) => run.pending.set(call, { resolve, reject }));
+      }
+      if (Atomics.load(flags, SLOT.interrupt) !== 0) {
+        throw errorFromShape({ name: "AbortError", message: "the run was aborted" });
+      }
+      const remaining = run.deadline + CALL_SLACK_MS - performance.now();
+      if (remaining <= 0) {
+        throw errorFromShape({
+          name: "TimeoutError",
+          message: "the host did not answer before the deadline",
+        });
+      }
+      Atomics.wait(flags, SLOT.wake, seen, remaining);
+    }
+  };
+
+  const memory = (): WorkerMemory => {
+    const usage = process.memoryUsage();
+    return { heapUsed: usage.heapUsed, external: usage.external };
+  };
+
+  const execute = async (request: RunRequest): Promise<void> => {
+    const run: Current = {
+      id: request.id,
+      deadline: performance.now() + request.timeoutMs,
+      controller: new AbortController(),
+      pending: new Map(),
+    };
+    current = run;
+    const options: RunOptions = {
+      ...request.options,
+      onStdout: (chunk) => post({ type: "out", id: run.id, fd: 1, chunk }),
+      onStderr: (chunk) => post({ type: "out", id: run.id, fd: 2, chunk }),
+      signal: run.controller.signal,
+    };
+    if (request.globals) {
+      options.globals = decodeGlobals(
+        request.globals,
+        (fn) =>
+          (...args: unknown[]) =>
+            callHost(run, fn, args),
+      );
+    }
+    if (request.input) options.input = decode(request.input);
+    let message: FromWorker;
+    try {
+      const result = await runInline(request.code, options, {
+        maxStackBytes: config.maxStackBytes,
+        interruptFlag: flags,
+      });
+      message = { type: "result", id: run.id, result: postable(result), memory: memory() };
+    } catch (error) {
+      const { name, message: text, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+      message = {
+        type: "failed",
+        id: run.id,
+        error: {
+          name: typeof name === "string" ? name : "Error",
+          message: typeof text === "string" ? text : String(error),
+          ...(typeof code === "string" ? { code } : {}),
+        },
+        memory: memory(),
+      };
+    }
+    current = undefined;
+    post(message);
+  };
+
+  port.on("message", (message: ToWorker) => {
+    switch (message.type) {
+      case "run":
+        void execute(message);
+        return;
+      case "abort":
+        if (current?.id === message.id) current.controller.abort();
+        return;
+      case "settled": {
+        const pending = current?.id === message.id ? current.pending.get(message.call) : undefined;
+        if (!pending) return; // the run ended; its late results are discarded
+        current!.pending.delete(message.call);
+        if (message.ok) {
+          let value: unknown;
+          try {
+            value = decode(message.value);
+          } catch (error) {
+            pending.reject(error);
+            return;
+          }
+          pending.resolve(value);
+        } else pending.reject(errorFromShape(message.error));
+        return;
+      }
+    }
+  });
+  post({ type: "ready" });
+}
+
+/** The result with its value encoded (kept as a key when the inline result has one, so the shape is identical). */
+function postable(result: RunResult): PostedResult {
+  if (!("value" in result)) return result as PostedResult;
+  const value: Encoded = encode(result.value);
+  return { ...result, value };
+}
+
+/** Compiles the engine and fills the first cell before the pool sends real work. */
+async function warm(): Promise<void> {
+  await runInline("0", { timeoutMs: 5000 }, {});
+}
+
+if (parentPort) {
+  await warm();
+  start(parentPort, workerData as WorkerConfig);
+}
