@@ -13,6 +13,7 @@ import {
   sebastianCase,
 } from "./cases.js";
 import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
+import { idleSessionMemory, runtimeCases } from "./runtime.js";
 
 const json = process.argv.includes("--json");
 
@@ -27,6 +28,12 @@ const TARGETS = {
   cordonMedianMs: 0.6,
   speedUpOverSebastian: 10,
   fibRatio: 1.1,
+  tsFsMedianMs: 2,
+  sessionMedianMs: 0.2,
+  idleSessionsRssBytes: 512 * 1024 * 1024,
+  /** The fresh trivial run measured before the guest runtime (Node built-ins, files, modules) was added. */
+  freshBaselineMs: 0.318,
+  freshRegression: 1.1,
 };
 
 const progress = (message: string): void => {
@@ -78,6 +85,17 @@ async function main(): Promise<void> {
   );
   cordon.sandbox.dispose();
 
+  progress("measuring the guest runtime and sessions");
+  const runtime = await runtimeCases();
+  for (const c of runtime.cases) warmed[c.key] = await warmUp(c, 500, 1000, 4000);
+  const more = await measureInRounds(
+    runtime.cases.map((c) => ({ c, perRound: 200 })),
+    CONFIG.fast.rounds,
+  );
+  runtime.dispose();
+  progress("measuring 1,000 idle sessions");
+  const idle = await idleSessionMemory(1000);
+
   const get = (results: Map<string, Summary>, key: string): Summary | undefined => results.get(key);
   const inline = get(add, "cordonInline")!;
   const top = get(add, "cordonRun")!;
@@ -94,7 +112,33 @@ async function main(): Promise<void> {
     fibCordonVsRawPlain: cordonFib.medianMs / rawFibPlain.medianMs,
     fibCordonVsRawInterrupt: cordonFib.medianMs / rawFibInterrupt.medianMs,
   };
+  const tsFs = get(more, "tsFs")!;
+  const session = get(more, "session")!;
   const targets = [
+    {
+      name: "TS entry + node:fs + mounted file median",
+      want: `<= ${TARGETS.tsFsMedianMs} ms`,
+      actual: `${fmt(tsFs.medianMs, 3)} ms`,
+      pass: tsFs.medianMs <= TARGETS.tsFsMedianMs,
+    },
+    {
+      name: "fresh run vs before the guest runtime",
+      want: `<= ${fmt(TARGETS.freshBaselineMs * TARGETS.freshRegression, 3)} ms`,
+      actual: `${fmt(inline.medianMs, 3)} ms`,
+      pass: inline.medianMs <= TARGETS.freshBaselineMs * TARGETS.freshRegression,
+    },
+    {
+      name: 'session run("x += 1") median',
+      want: `<= ${TARGETS.sessionMedianMs} ms`,
+      actual: `${fmt(session.medianMs, 3)} ms`,
+      pass: session.medianMs <= TARGETS.sessionMedianMs,
+    },
+    {
+      name: "1,000 idle sessions RSS",
+      want: `<= ${TARGETS.idleSessionsRssBytes / 1048576} MiB`,
+      actual: `${fmt(idle.totalBytes / 1048576, 0)} MiB (${fmt(idle.perSessionBytes / 1024, 0)} KiB each)`,
+      pass: idle.totalBytes <= TARGETS.idleSessionsRssBytes,
+    },
     {
       name: "cordon inline median",
       want: `<= ${TARGETS.cordonMedianMs} ms`,
@@ -126,7 +170,8 @@ async function main(): Promise<void> {
       },
       config: CONFIG,
       warmUpRuns: warmed,
-      cases: Object.fromEntries([...add, ...fib]),
+      cases: Object.fromEntries([...add, ...fib, ...more]),
+      idleSessions: idle,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
       targets,
@@ -142,7 +187,7 @@ async function main(): Promise<void> {
       .map(([k, n]) => `${k} ${n}`)
       .join(", ")}\n`,
   );
-  table([...add.values(), ...fib.values()]);
+  table([...add.values(), ...fib.values(), ...more.values()]);
   if (!("once" in seb)) console.log(`\n@sebastianwessel/quickjs was not measured: ${seb.unavailable}`);
 
   console.log("\nratios (medians)");
