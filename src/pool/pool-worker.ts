@@ -101,8 +101,6 @@ export class PoolWorker {
       this.lastError ??= error;
     });
     this.worker.on("exit", (code) => this.onExit(code));
-    port1.on("message", (request: CallRequest) => this.onCall(request));
-    port1.unref();
   }
 
   /**
@@ -218,6 +216,9 @@ export class PoolWorker {
         return;
       case "out":
         if (this.task?.id === message.id) this.task.output(message.fd, message.chunk);
+        return;
+      case "call":
+        this.onCall(message);
         return;
       case "result":
       case "failed": {

@@ -49,6 +49,7 @@ export type PostedResult = Omit<RunResult, "value"> & { value?: Encoded };
 export type FromWorker =
   | { type: "ready" }
   | { type: "out"; id: number; fd: 1 | 2; chunk: string }
+  | ({ type: "call" } & CallRequest)
   | { type: "result"; id: number; result: PostedResult; memory: WorkerMemory }
   | {
       type: "failed";
@@ -57,7 +58,10 @@ export type FromWorker =
       memory: WorkerMemory;
     };
 
-/** Worker → host on the call channel: a host function call; the worker blocks until the reply. */
+/**
+ * Worker → host: a host function call; the worker blocks until the reply. It travels on the worker's own port, after
+ * the output written before it, so callbacks see output and calls in the order the guest made them.
+ */
 export interface CallRequest {
   id: number;
   call: number;
@@ -65,7 +69,7 @@ export interface CallRequest {
   args: Encoded;
 }
 
-/** Host → worker on the call channel. */
+/** Host → worker on the call channel (read synchronously by the blocked worker). */
 export type CallReply =
   | { call: number; kind: "value"; value: Encoded }
   | { call: number; kind: "error"; error: ErrorShape }

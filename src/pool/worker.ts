@@ -1,7 +1,8 @@
 // A pool worker's entry: takes one run request at a time from the pool, runs it on this thread with runInline, and
-// posts the RunResult back. Host functions become stubs that call the host thread: the stub posts the call on a
-// dedicated channel and blocks this thread (Atomics.wait on the shared buffer) until the host replies, then reads the
-// reply synchronously with receiveMessageOnPort. A host function that returns a promise is answered "pending" at
+// posts the RunResult back. Host functions become stubs that call the host thread: the stub posts the call (on the
+// worker's port, after the output written before it) and blocks this thread (Atomics.wait on the shared buffer)
+// until the host replies on the dedicated call channel, then reads the reply synchronously with
+// receiveMessageOnPort. A host function that returns a promise is answered "pending" at
 // once; its outcome arrives later as a "settled" message, handled while the run waits on it (the run's event loop
 // lets this thread's own event loop turn). Output is forwarded chunk by chunk as the guest writes it.
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
@@ -54,7 +55,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
   const callHost = (run: Current, fn: number, args: unknown[]): unknown => {
     const call = ++nextCall;
     const request: CallRequest = { id: run.id, call, fn, args: encode(args) };
-    callPort.postMessage(request);
+    post({ type: "call", ...request });
     for (;;) {
       const seen = Atomics.load(flags, SLOT.wake);
       const received = receiveMessageOnPort(callPort);

@@ -10,6 +10,7 @@ import type { VirtualFs } from "../capabilities/fs/vfs.js";
 import { HostFunctions } from "../capabilities/host-functions/host.js";
 import { ModuleHost } from "../capabilities/modules/host.js";
 import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
+import { withImportMetaUrl } from "../capabilities/modules/import-meta.js";
 import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { installFetchOps } from "../capabilities/net/host.js";
 import type { Fetcher } from "../capabilities/net/transport.js";
@@ -151,9 +152,25 @@ export class Environment {
     const { options, typescript } = this;
     const entryIsTs =
       options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
-    const source = entryIsTs ? typescript.transpile(code, filename, "esm") : code;
-    this.guest.ensureGlobals(source);
     const ctx = this.ctx;
+    let source = code;
+    if (entryIsTs) {
+      try {
+        source = typescript.transpile(code, filename, "esm", true);
+      } catch (error) {
+        const syntax = error as SyntaxError;
+        const extra = syntax.stack ? { stack: syntax.stack } : undefined;
+        return {
+          error: this.guest.newError({
+            name: "SyntaxError",
+            message: syntax.message,
+            ...(extra && { extra }),
+          }),
+        };
+      }
+    }
+    if (kind === "module" && source.includes("import.meta")) source = withImportMetaUrl(source, filename);
+    this.guest.ensureGlobals(source);
     const result =
       kind === "module"
         ? ctx.evalCode(source, filename, { type: "module" })

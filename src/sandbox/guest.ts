@@ -102,7 +102,12 @@ export class Guest implements GuestApi {
       case "string": {
         const text = ctx.getString(handle);
         if (text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
-        return text;
+        // The FFI reads strings up to a NUL; a string whose length says it holds more is copied through the codec.
+        const length = ctx.getProp(handle, "length");
+        const full = ctx.getNumber(length);
+        length.dispose();
+        if (full === text.length) return text;
+        return decode(this.encodeInGuest(handle, maxBytes));
       }
       case "boolean":
         return ctx.dump(handle) === true;

@@ -2,13 +2,22 @@
 // path policy and quotas on the host; bytes cross as ArrayBuffers, structured answers as JSON text.
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../../engine/guest-api.js";
+import { FsError } from "./errors.js";
 import type { VirtualFs } from "./vfs.js";
 
 const encoder = new TextEncoder();
 
 export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array): void {
   const ctx = guest.ctx;
-  const text = (h: QuickJSHandle | undefined) => ctx.getString(h!);
+  // A path with a NUL byte would reach the host cut short at it: refuse any string whose length says so.
+  const text = (h: QuickJSHandle | undefined) => {
+    const value = ctx.getString(h!);
+    const length = ctx.getProp(h!, "length");
+    const full = ctx.getNumber(length);
+    length.dispose();
+    if (full !== value.length) throw new FsError("EINVAL", "open", value);
+    return value;
+  };
   const flag = (h: QuickJSHandle | undefined) => h !== undefined && ctx.dump(h) === true;
   const bytes = (h: QuickJSHandle | undefined): Uint8Array => {
     if (ctx.typeof(h!) === "string") return encoder.encode(ctx.getString(h!));

@@ -8,6 +8,7 @@ import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
 import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
 import type { Transpiler } from "./typescript.js";
+import { withImportMetaUrl } from "./import-meta.js";
 
 export interface ModuleHostOptions {
   fs: ResolveFs;
@@ -151,7 +152,8 @@ export class ModuleHost {
       const names = this.cjsExportNames(text);
       return this.facade(`__cordon_require(${JSON.stringify(name)})`, names);
     }
-    const source = this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
+    let source = this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
+    if (source.includes("import.meta")) source = withImportMetaUrl(source, name);
     this.guest.ensureGlobals(source);
     return source;
   }
@@ -226,45 +228,50 @@ export class ModuleHost {
     const fs = this.options.fs;
     const text = fs.readText(path);
     const format = formatOf(fs, path, () => hasModuleSyntax(text));
+    // Everything that can fail before the module runs happens before it is cached: a file that does not compile
+    // fails again on the next require instead of leaving an empty module behind.
+    let source: string | undefined;
+    let json: unknown;
+    if (format === "json") json = JSON.parse(text);
+    else
+      source =
+        format === "esm" || this.options.isTypeScript(path)
+          ? this.options.transpile(text, path, "cjs")
+          : text;
+    let wrapped: QuickJSHandle | undefined;
+    if (source !== undefined) {
+      this.guest.ensureGlobals(source);
+      const compiled = ctx.evalCode(
+        `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+        path,
+      );
+      if (compiled.error) throw new GuestThrew(compiled.error);
+      wrapped = compiled.value;
+    }
     const module = this.guest.keep(ctx.newObject());
-    const exportsObject = ctx.newObject();
-    ctx.setProp(module, "exports", exportsObject);
     const pathHandle = ctx.newString(path);
     ctx.setProp(module, "id", pathHandle);
     ctx.setProp(module, "filename", pathHandle);
+    const exportsObject = wrapped ? ctx.newObject() : this.guest.toGuest(json);
+    ctx.setProp(module, "exports", exportsObject);
     this.cjsCache.set(path, module);
-    if (format === "json") {
-      const parsed = this.guest.toGuest(JSON.parse(text));
-      ctx.setProp(module, "exports", parsed);
-      parsed.dispose();
+    if (!wrapped) {
       exportsObject.dispose();
       pathHandle.dispose();
       return ctx.getProp(module, "exports");
     }
-    const source =
-      format === "esm" || this.options.isTypeScript(path) ? this.options.transpile(text, path, "cjs") : text;
-    this.guest.ensureGlobals(source);
-    const wrapped = ctx.evalCode(
-      `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
-      path,
-    );
-    if (wrapped.error) {
-      exportsObject.dispose();
-      pathHandle.dispose();
-      this.cjsCache.delete(path);
-      throw new GuestThrew(wrapped.error);
-    }
     const requireHandle = this.makeRequire(dirname(path));
     const dirHandle = ctx.newString(dirname(path));
-    const result = ctx.callFunction(wrapped.value, exportsObject, [
+    const result = ctx.callFunction(wrapped, exportsObject, [
       exportsObject,
       requireHandle,
       module,
       pathHandle,
       dirHandle,
     ]);
-    for (const handle of [wrapped.value, requireHandle, dirHandle, exportsObject, pathHandle])
-      handle.dispose();
+    for (const handle of [wrapped, requireHandle, dirHandle, exportsObject, pathHandle]) {
+      if (handle.alive && handle !== ctx.undefined && handle !== ctx.null) handle.dispose();
+    }
     if (result.error) {
       this.cjsCache.delete(path);
       throw new GuestThrew(result.error);

@@ -9,7 +9,13 @@ import { transform } from "sucrase";
 /** `namespace X {` or `module X {` not preceded by `declare`: a value namespace. */
 const VALUE_NAMESPACE = /(^|[^\w$.])(?<!declare\s+)(?:namespace|module)\s+[A-Za-z_$][\w$.]*\s*\{/m;
 
-export type Transpiler = (source: string, path: string, target: "esm" | "cjs") => string;
+/** Transforms `source`; `typescript` forces TypeScript whatever the file name. Throws a SyntaxError on bad syntax. */
+export type Transpiler = (
+  source: string,
+  path: string,
+  target: "esm" | "cjs",
+  typescript?: boolean,
+) => string;
 
 const TS_EXTENSIONS = /\.(?:ts|tsx|mts|cts)$/;
 
@@ -33,15 +39,15 @@ const sizeOf = (key: string, done: Transformed) => key.length + done.code.length
 export class TypeScriptHost {
   private readonly maps = new Map<string, TraceMap>();
 
-  readonly transpile: Transpiler = (source, path, target) => {
-    const key = `${target}\0${path}\0${source}`;
+  readonly transpile: Transpiler = (source, path, target, typescript = isTypeScriptPath(path)) => {
+    const key = `${target}\0${typescript}\0${path}\0${source}`;
     let done = cache.get(key);
     if (done) {
       // Refresh the entry's place in the cache's insertion order (least recently used goes first).
       cache.delete(key);
       cache.set(key, done);
     } else {
-      done = transformOnce(source, path, target);
+      done = transformOnce(source, path, target, typescript);
       const size = sizeOf(key, done);
       if (size <= CACHE_CHARS / 4) {
         for (const [oldKey, old] of cache) {
@@ -67,13 +73,48 @@ export class TypeScriptHost {
   }
 }
 
-function transformOnce(source: string, path: string, target: "esm" | "cjs"): Transformed {
+function transformOnce(
+  source: string,
+  path: string,
+  target: "esm" | "cjs",
+  typescript: boolean,
+): Transformed {
+  try {
+    return transformWith(source, path, target, typescript);
+  } catch (error) {
+    throw syntaxError(error, path);
+  }
+}
+
+/** A transformer's complaint as the SyntaxError the engine would have raised, with the file's line and column. */
+function syntaxError(error: unknown, path: string): SyntaxError {
+  const message = String((error as Error)?.message ?? error);
+  const esbuild = /:(\d+):(\d+): ERROR: (.*)/.exec(message);
+  const sucrase = /^(?:Error transforming [^:]*: )?(.*?)\s*\((\d+):(\d+)\)/.exec(message);
+  const detail = esbuild
+    ? `${esbuild[3]} (${path}:${esbuild[1]}:${esbuild[2]})`
+    : sucrase
+      ? `${sucrase[1]} (${path}:${sucrase[2]}:${Number(sucrase[3]) + 1})`
+      : message;
+  const result = new SyntaxError(detail);
+  const line = esbuild?.[1] ?? sucrase?.[2];
+  const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) + 1 : undefined;
+  if (line !== undefined) result.stack = `SyntaxError: ${detail}\n    at ${path}:${line}:${column}`;
+  return result;
+}
+
+function transformWith(
+  source: string,
+  path: string,
+  target: "esm" | "cjs",
+  typescript: boolean,
+): Transformed {
   const transforms: ("typescript" | "jsx" | "imports")[] = [];
-  if (isTypeScriptPath(path)) transforms.push("typescript");
+  if (typescript) transforms.push("typescript");
   if (path.endsWith(".tsx") || path.endsWith(".jsx")) transforms.push("jsx");
   if (target === "cjs") transforms.push("imports");
   if (transforms.length === 0) return { code: source, map: undefined };
-  if (isTypeScriptPath(path) && VALUE_NAMESPACE.test(source)) {
+  if (typescript && VALUE_NAMESPACE.test(source)) {
     const result = transformSync(source, {
       loader: path.endsWith("x") ? "tsx" : "ts",
       format: target,

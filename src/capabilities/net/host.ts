@@ -33,18 +33,26 @@ function parseRequest(json: string): NetRequest {
 /** Installs the fetch operations; `fetcher` gives the run in progress's fetcher (each run has its own). */
 export function installFetchOps(guest: GuestApi, fetcher: () => Fetcher): void {
   const ctx = guest.ctx;
+  /** Exchanges by the guest's id: the abort controller while the head is awaited, then the body. */
+  const inflight = new Map<number, AbortController>();
   const bodies = new Map<number, AsyncIterator<Uint8Array>>();
-  let nextId = 1;
 
-  guest.registerOp("fetch", (requestJson, body) => {
+  guest.registerOp("fetch", (requestJson, body, idHandle) => {
     const request = parseRequest(ctx.getString(requestJson!));
+    const id = ctx.getNumber(idHandle!);
+    if (!Number.isInteger(id) || inflight.has(id) || bodies.has(id))
+      throw new TypeError("fetch: bad exchange id");
     if (body && ctx.typeof(body) === "object") {
       const view = ctx.getArrayBuffer(body);
       request.body = view.value.slice();
       view.dispose();
     }
-    return guest.hostPromise(fetcher().fetch(request), (response) => {
-      const id = nextId++;
+    const controller = new AbortController();
+    inflight.set(id, controller);
+    const exchange = fetcher()
+      .fetch(request, controller.signal)
+      .finally(() => inflight.delete(id));
+    return guest.hostPromise(exchange, (response) => {
       bodies.set(id, response.body[Symbol.asyncIterator]());
       const { status, statusText, headers, url, redirected } = response;
       return ctx.newString(JSON.stringify({ id, status, statusText, headers, url, redirected }));
@@ -65,6 +73,8 @@ export function installFetchOps(guest: GuestApi, fetcher: () => Fetcher): void {
   });
   guest.registerOp("fetchCancel", (idHandle) => {
     const id = ctx.getNumber(idHandle!);
+    inflight.get(id)?.abort();
+    inflight.delete(id);
     const body = bodies.get(id);
     bodies.delete(id);
     void body?.return?.();

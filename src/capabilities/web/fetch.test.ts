@@ -36,6 +36,7 @@ interface Canned {
 function fakeHost(canned: Canned = {}) {
   const calls: unknown[][] = [];
   let nextId = 1;
+  let exchangeId: number | undefined;
   const bodies = new Map<number, Uint8Array[]>();
   // The host protocol: op("fetch", requestJson, bodyArrayBuffer?) resolves to the head as JSON text, and
   // op("fetchRead", id) to an ArrayBuffer chunk or null. Calls are recorded with the request decoded.
@@ -43,13 +44,14 @@ function fakeHost(canned: Canned = {}) {
     if (name === "fetch") {
       const request = JSON.parse(args[0] as string) as Record<string, unknown>;
       request.body = args[1] === undefined ? undefined : new Uint8Array(args[1] as ArrayBuffer);
+      exchangeId = args[2] as number;
       args = [request];
     }
     calls.push([name, ...args]);
     if (name === "fetch") {
       await canned.gate;
       if (canned.fail !== undefined) throw canned.fail;
-      const id = nextId++;
+      const id = exchangeId ?? nextId++;
       const enc = new TextEncoder();
       bodies.set(
         id,

@@ -181,6 +181,17 @@ export function create(op: Op, load: (id: string) => unknown) {
   const host = (method: string, ...args: unknown[]) => op("fs", method, ...args);
 
   const toPath = (path: unknown, name = "path"): string => {
+    const text = pathText(path, name);
+    if (text.includes("\0")) {
+      const error = new TypeError(
+        `The argument '${name}' must be a string, Uint8Array, or URL without null bytes. Received ${JSON.stringify(text)}`,
+      );
+      Object.defineProperty(error, "code", { value: "ERR_INVALID_ARG_VALUE", enumerable: true });
+      throw error;
+    }
+    return text;
+  };
+  const pathText = (path: unknown, name: string): string => {
     if (typeof path === "string") return path;
     if (path instanceof Uint8Array) return Buffer.from(path).toString();
     if (path !== null && typeof path === "object" && (path as { protocol?: unknown }).protocol === "file:") {

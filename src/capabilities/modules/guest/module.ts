@@ -6,6 +6,7 @@ export function create(op: Op) {
   const builtinModules = JSON.parse(op("builtinModules") as string) as string[];
   const createRequire = (filename: unknown) => {
     let path = filename;
+    if (typeof path === "string" && path.startsWith("file://")) path = decodeURIComponent(path.slice(7));
     if (path !== null && typeof path === "object" && (path as { protocol?: unknown }).protocol === "file:") {
       path = decodeURIComponent((path as { pathname: string }).pathname);
     }

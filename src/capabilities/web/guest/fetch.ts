@@ -20,8 +20,11 @@ interface ResponseHead {
 }
 
 /** Host failures become TypeErrors that keep the host's message (it says which option grants access). */
-function hostError(error: unknown): TypeError {
+function hostError(error: unknown): Error {
   if (error instanceof TypeError) return error;
+  // The run's own limits keep their names (network.timeoutMs → TimeoutError; an abort → AbortError).
+  const name = (error as { name?: unknown } | null)?.name;
+  if (error instanceof Error && (name === "TimeoutError" || name === "AbortError")) return error;
   const message = (error as { message?: unknown } | null)?.message ?? error;
   return new TypeError(`${message}`, { cause: error });
 }
@@ -29,18 +32,21 @@ function hostError(error: unknown): TypeError {
 const withoutFragment = (url: string) => url.replace(/#.*/, "");
 
 export function create(op: Op) {
+  let nextId = 0;
   function fetch(input: unknown, init?: RequestInit): Promise<Response> {
     return new Promise((resolve, reject) => {
       const request = new Request(input, init);
       const signal = signalOf(request);
       if (signal?.aborted) throw signal.reason;
-      let id: number | undefined;
+      // The exchange's id is chosen here, so an abort can cancel it on the host even before its head arrives.
+      const id = ++nextId;
+      let sent = false;
       let settled = false;
       // Before the head arrives an abort rejects the fetch; afterwards it errors the body.
       let fail = reject;
       const onAbort = () => {
         done();
-        if (id !== undefined) op("fetchCancel", id);
+        if (sent) op("fetchCancel", id);
         fail(signal!.reason);
       };
       const done = () => {
@@ -61,17 +67,18 @@ export function create(op: Op) {
             redirect,
           });
           const bytes = body as Uint8Array | undefined;
+          sent = true;
           return op(
             "fetch",
             json,
             bytes?.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+            id,
           );
         })
         .then((value) => {
           if (!value) return;
           const head = JSON.parse(value as string) as ResponseHead;
-          const rid = head.id;
-          id = rid;
+          const rid = id;
           if (settled) return op("fetchCancel", rid);
           let stream: BodyStream | null = null;
           if (request.method === "HEAD" || isNullBodyStatus(head.status)) {
