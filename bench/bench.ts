@@ -13,6 +13,7 @@ import {
   sebastianCase,
 } from "./cases.js";
 import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
+import { benchPool } from "./pool.js";
 import { idleSessionMemory, runtimeCases } from "./runtime.js";
 
 const json = process.argv.includes("--json");
@@ -29,6 +30,8 @@ const TARGETS = {
   speedUpOverSebastian: 10,
   fibRatio: 1.1,
   tsFsMedianMs: 2,
+  pooledMedianMs: 1,
+  pooledRunsPerSec: 2000,
   sessionMedianMs: 0.2,
   idleSessionsRssBytes: 512 * 1024 * 1024,
   /** The fresh trivial run measured before the guest runtime (Node built-ins, files, modules) was added. */
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
     CONFIG.fast.rounds,
   );
   runtime.dispose();
+  progress("measuring pooled runs on worker threads");
+  const pooled = await benchPool();
   progress("measuring 1,000 idle sessions");
   const idle = await idleSessionMemory(1000);
 
@@ -114,7 +119,20 @@ async function main(): Promise<void> {
   };
   const tsFs = get(more, "tsFs")!;
   const session = get(more, "session")!;
+  const pooledBest = Math.max(...pooled.throughput.map((t) => t.runsPerSec));
   const targets = [
+    {
+      name: "pooled fresh run round trip median",
+      want: `<= ${TARGETS.pooledMedianMs} ms`,
+      actual: `${fmt(pooled.roundTrip.medianMs, 3)} ms`,
+      pass: pooled.roundTrip.medianMs <= TARGETS.pooledMedianMs,
+    },
+    {
+      name: "pooled runs/s, 64 callers (best worker count)",
+      want: `>= ${TARGETS.pooledRunsPerSec}`,
+      actual: fmt(pooledBest, 0),
+      pass: pooledBest >= TARGETS.pooledRunsPerSec,
+    },
     {
       name: "TS entry + node:fs + mounted file median",
       want: `<= ${TARGETS.tsFsMedianMs} ms`,
@@ -172,6 +190,7 @@ async function main(): Promise<void> {
       warmUpRuns: warmed,
       cases: Object.fromEntries([...add, ...fib, ...more]),
       idleSessions: idle,
+      pooled,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
       targets,
@@ -189,6 +208,18 @@ async function main(): Promise<void> {
   );
   table([...add.values(), ...fib.values(), ...more.values()]);
   if (!("once" in seb)) console.log(`\n@sebastianwessel/quickjs was not measured: ${seb.unavailable}`);
+
+  console.log(
+    `\npooled (worker threads): round trip median ${fmt(pooled.roundTrip.medianMs, 3)} ms, p95 ${fmt(pooled.roundTrip.p95Ms, 3)} ms`,
+  );
+  for (const t of pooled.throughput) {
+    console.log(
+      `  ${t.workers} worker(s), ${t.concurrency} callers: ${fmt(t.runsPerSec, 0)} runs/s over ${t.runs} runs`,
+    );
+  }
+  console.log(
+    `1,000 idle sessions: ${fmt(idle.totalBytes / 1048576, 0)} MiB RSS, ${fmt(idle.perSessionBytes / 1024, 0)} KiB per session`,
+  );
 
   console.log("\nratios (medians)");
   const ratioRows: [string, string][] = [

@@ -35,7 +35,7 @@ export async function cordonCases(): Promise<{
   inline: (code: string, expected: unknown, key: string, label: string) => BenchCase;
   topLevel: (code: string, expected: unknown, key: string, label: string) => BenchCase;
 }> {
-  const sandbox = await createSandbox();
+  const sandbox = await createSandbox({ isolation: "inline" });
   return {
     sandbox,
     inline: (code, expected, key, label) => ({
@@ -46,7 +46,7 @@ export async function cordonCases(): Promise<{
     topLevel: (code, expected, key, label) => ({
       key,
       label,
-      once: async () => checkCordon(await run(code), expected, label),
+      once: async () => checkCordon(await run(code, { isolation: "inline" }), expected, label),
     }),
   };
 }

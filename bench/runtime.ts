@@ -23,7 +23,10 @@ function check(result: RunResult, expected: unknown, what: string): void {
 export async function runtimeCases(): Promise<{ cases: BenchCase[]; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "cordon-bench-"));
   writeFileSync(join(dir, "log.jsonl"), '{"level":"error","msg":"disk"}\n{"level":"info","msg":"ok"}\n');
-  const sandbox: Sandbox = await createSandbox({ mounts: [{ hostPath: dir, guestPath: "/data" }] });
+  const sandbox: Sandbox = await createSandbox({
+    isolation: "inline",
+    mounts: [{ hostPath: dir, guestPath: "/data" }],
+  });
   const session = sandbox.createSession();
   check(await session.run("var x = 0; x"), 0, "session setup");
   let expected = 0;
@@ -53,7 +56,7 @@ export async function idleSessionMemory(
   count: number,
 ): Promise<{ count: number; totalBytes: number; perSessionBytes: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const sandbox = await createSandbox({ maxSessions: count });
+  const sandbox = await createSandbox({ isolation: "inline", maxSessions: count });
   gc?.();
   const before = process.memoryUsage().rss;
   for (let i = 0; i < count; i++) {

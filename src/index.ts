@@ -13,5 +13,13 @@ export {
 } from "./errors.js";
 export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
 export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
-export { createSandbox, run, type Sandbox, type SandboxOptions } from "./sandbox/sandbox.js";
+export { WorkerPool, type WorkerPoolOptions } from "./pool/pool.js";
+export {
+  createSandbox,
+  type Isolation,
+  run,
+  type Sandbox,
+  type SandboxOptions,
+  type TopLevelRunOptions,
+} from "./sandbox/sandbox.js";
 export type { Session, SessionOptions } from "./session/session.js";

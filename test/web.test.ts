@@ -6,7 +6,11 @@ import dns from "node:dns";
 import http from "node:http";
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunOptions, run } from "../src/index.js";
+import { type RunOptions, run as cordonRun, type RunResult } from "../src/index.js";
+
+// Inline runs: the connection guard below watches this thread's sockets, so the guest's fetches must happen here.
+const run = (code: string, options?: RunOptions): Promise<RunResult> =>
+  cordonRun(code, { isolation: "inline", ...options });
 
 async function value(code: string, options?: RunOptions): Promise<unknown> {
   const r = await run(code, options);

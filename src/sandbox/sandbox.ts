@@ -3,6 +3,7 @@ import { CellPool } from "../engine/cell-pool.js";
 import { memoizedModule } from "../engine/wasm-module.js";
 import { BusyError, DisposedError, InvalidOptionError } from "../errors.js";
 import { loadWasmBytes } from "../platform/node.js";
+import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
 import type { Environment } from "./environment.js";
 import { Execution } from "./execution.js";
@@ -13,7 +14,26 @@ import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } fro
 
 const wasmModule = memoizedModule(loadWasmBytes);
 
+/** Where runs execute: "worker" (default) on worker threads, "inline" on the caller's thread. */
+export type Isolation = "worker" | "inline";
+
+/** Options of the top-level run(): run options plus where it runs. */
+export interface TopLevelRunOptions extends RunOptions {
+  isolation?: Isolation;
+}
+
+function checkIsolation(value: unknown): Isolation {
+  if (value === undefined) return "worker";
+  if (value === "worker" || value === "inline") return value;
+  const got = typeof value === "string" ? JSON.stringify(value) : typeof value;
+  throw new InvalidOptionError("isolation", `must be "worker" or "inline"; got ${got}`);
+}
+
 export interface SandboxOptions extends RunOptions {
+  /** Where this sandbox's runs execute. Default "worker". */
+  isolation?: Isolation;
+  /** With isolation "worker": the pool's settings (workers, maxQueue, resourceLimits...). */
+  workerPool?: WorkerPoolOptions;
   /** Ready engine cells kept per memory limit. Default 4. */
   maxIdleCells?: number;
   /** Sessions open at once. Default 1,000; beyond it createSession() throws BusyError. */
@@ -60,10 +80,25 @@ async function execute(
 
 const sharedPool = new CellPool(wasmModule);
 
-/** Runs `code` in a fresh sandbox (a new runtime and context) and returns its result. Guest failures are values. */
-export async function run(code: string, options?: RunOptions): Promise<RunResult> {
+/** The pool behind run(): made on first use; idle workers never keep the process alive. */
+let sharedWorkers: WorkerPool | undefined;
+
+/**
+ * Runs `code` in a fresh sandbox (a new runtime and context) and returns its result. Guest failures are values.
+ * Runs on a worker thread unless `isolation: "inline"`.
+ */
+export async function run(code: string, options?: TopLevelRunOptions): Promise<RunResult> {
   checkCode(code);
-  return execute(sharedPool, code, resolveOptions(undefined, options));
+  let runOptions: RunOptions | undefined = options;
+  let isolation: Isolation = "worker";
+  if (options !== null && typeof options === "object") {
+    const { isolation: requested, ...rest } = options;
+    isolation = checkIsolation(requested);
+    runOptions = rest;
+  }
+  if (isolation === "inline") return execute(sharedPool, code, resolveOptions(undefined, runOptions));
+  sharedWorkers ??= new WorkerPool();
+  return sharedWorkers.run(code, runOptions);
 }
 
 /** A run on this thread with internal additions (used by pool workers). */
@@ -78,7 +113,7 @@ export async function runInline(
 
 /** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { maxIdleCells, maxSessions = 1000, ...runDefaults } = options;
+  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, ...runDefaults } = options;
   for (const [name, value] of [
     ["maxIdleCells", maxIdleCells],
     ["maxSessions", maxSessions],
@@ -92,6 +127,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
   // Warm one cell so the first run does not pay for instantiation.
   pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);
+  const workers = checkIsolation(isolation) === "worker" ? new WorkerPool(workerPool) : undefined;
   const sessions = new Map<string, InlineSession>();
   let disposed = false;
   const alive = () => {
@@ -102,11 +138,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     disposed = true;
     for (const session of [...sessions.values()]) session.dispose();
     pool.dispose();
+    void workers?.dispose();
   };
   return {
     async run(code: string, runOptions?: RunOptions) {
       alive();
       checkCode(code);
+      if (workers) return workers.run(code, mergeRunOptions(runDefaults, runOptions));
       return execute(pool, code, resolveOptions(runDefaults, runOptions));
     },
     createSession(sessionOptions: SessionOptions = {}) {
