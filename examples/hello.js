@@ -8,7 +8,10 @@ const orders = [
 const paid = orders.filter((o) => o.status === "paid");
 const revenue = paid.reduce((sum, o) => sum + o.total, 0);
 console.log(`paid orders: ${paid.length}`);
-console.log("by status:", Object.groupBy(orders, (o) => o.status));
+console.log(
+  "by status:",
+  Object.groupBy(orders, (o) => o.status),
+);
 
 await new Promise((resolve) => setTimeout(resolve, 10));
 export default { revenue, ids: paid.map((o) => o.id) };
