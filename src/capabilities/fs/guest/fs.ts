@@ -3,6 +3,7 @@
 // Bytes cross as ArrayBuffers and structured answers as JSON text, so no copying code has to load.
 // Host errors arrive as Errors carrying Node's code, errno, syscall and path.
 import type { Op } from "../../../guest/types.js";
+import type { StatInfo } from "../host-directory.js";
 
 type BufferCtor = {
   from(
@@ -11,19 +12,6 @@ type BufferCtor = {
   ): Uint8Array & { toString(encoding?: string): string };
   isBuffer(value: unknown): boolean;
 };
-interface StatInfo {
-  type: "file" | "directory" | "symlink";
-  size: number;
-  mode: number;
-  mtimeMs: number;
-  atimeMs: number;
-  ctimeMs: number;
-  birthtimeMs: number;
-  ino: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-}
 type Callback = (error: unknown, value?: unknown) => void;
 type Options = {
   encoding?: string | null;
@@ -68,43 +56,11 @@ const constants = {
   S_IFLNK: 40960,
 };
 
-class Stats {
-  dev = 1;
-  ino: number;
-  mode: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-  rdev = 0;
-  size: number;
-  blksize = 4096;
-  blocks: number;
-  atimeMs: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  birthtimeMs: number;
-  atime: Date;
-  mtime: Date;
-  ctime: Date;
-  birthtime: Date;
-  readonly #type: StatInfo["type"];
-  constructor(info: StatInfo) {
-    this.#type = info.type;
-    this.ino = info.ino;
-    this.mode = info.mode;
-    this.nlink = info.nlink;
-    this.uid = info.uid;
-    this.gid = info.gid;
-    this.size = info.size;
-    this.blocks = Math.ceil(info.size / 512);
-    this.atimeMs = info.atimeMs;
-    this.mtimeMs = info.mtimeMs;
-    this.ctimeMs = info.ctimeMs;
-    this.birthtimeMs = info.birthtimeMs;
-    this.atime = new Date(info.atimeMs);
-    this.mtime = new Date(info.mtimeMs);
-    this.ctime = new Date(info.ctimeMs);
-    this.birthtime = new Date(info.birthtimeMs);
+/** The type predicates Stats and Dirent share. */
+class EntryKind {
+  readonly #type: string;
+  constructor(type: string) {
+    this.#type = type;
   }
   isFile() {
     return this.#type === "file";
@@ -129,37 +85,54 @@ class Stats {
   }
 }
 
-class Dirent {
+class Stats extends EntryKind {
+  dev = 1;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev = 0;
+  size: number;
+  blksize = 4096;
+  blocks: number;
+  atimeMs: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+  atime: Date;
+  mtime: Date;
+  ctime: Date;
+  birthtime: Date;
+  constructor(info: StatInfo) {
+    super(info.type);
+    this.ino = info.ino;
+    this.mode = info.mode;
+    this.nlink = info.nlink;
+    this.uid = info.uid;
+    this.gid = info.gid;
+    this.size = info.size;
+    this.blocks = Math.ceil(info.size / 512);
+    this.atimeMs = info.atimeMs;
+    this.mtimeMs = info.mtimeMs;
+    this.ctimeMs = info.ctimeMs;
+    this.birthtimeMs = info.birthtimeMs;
+    this.atime = new Date(info.atimeMs);
+    this.mtime = new Date(info.mtimeMs);
+    this.ctime = new Date(info.ctimeMs);
+    this.birthtime = new Date(info.birthtimeMs);
+  }
+}
+
+class Dirent extends EntryKind {
   name: string;
   parentPath: string;
   path: string;
-  readonly #type: string;
   constructor(name: string, type: string, parent: string) {
+    super(type);
     this.name = name;
-    this.#type = type;
     this.parentPath = parent;
     this.path = parent;
-  }
-  isFile() {
-    return this.#type === "file";
-  }
-  isDirectory() {
-    return this.#type === "directory";
-  }
-  isSymbolicLink() {
-    return this.#type === "symlink";
-  }
-  isBlockDevice() {
-    return false;
-  }
-  isCharacterDevice() {
-    return false;
-  }
-  isFIFO() {
-    return false;
-  }
-  isSocket() {
-    return false;
   }
 }
 
