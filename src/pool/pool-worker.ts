@@ -66,11 +66,26 @@ function tsxEsmApi(): string {
   }
 }
 
+/** A session held by a worker, as the pool sees it. */
+export interface PinnedSession {
+  readonly id: string;
+  /** The worker holding the session ended (or never started): its state is gone, for `reason`. */
+  workerLost(reason: string): void;
+}
+
 export class PoolWorker {
   state: State = "starting";
   runs = 0;
   memory: WorkerMemory | undefined;
   task: Task | undefined;
+  /** Sessions whose state lives on this worker. */
+  readonly sessions = new Map<string, PinnedSession>();
+  /** Runs of those sessions waiting for this worker (they cannot go anywhere else). */
+  readonly pinned: Task[] = [];
+  /** Due to be replaced (run count or memory), once no session is left on it. */
+  due = false;
+  /** Why the thread ended, in the words a lost session reports. */
+  endReason = "its worker thread ended";
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flags: Int32Array;
@@ -131,6 +146,16 @@ export class PoolWorker {
     return true;
   }
 
+  /**
+   * Posts a message that is no run (session open, reset, close). False when the thread has ended; throws when the
+   * message cannot be cloned.
+   */
+  send(message: ToWorker): boolean {
+    if (this.state === "closed") return false;
+    this.post(message);
+    return true;
+  }
+
   /** Ends the thread. The current task (if any) is left to the caller: see `release`. */
   close(): Promise<void> {
     if (this.state !== "closed") {
@@ -174,6 +199,10 @@ export class PoolWorker {
 
   /** The worker did not answer in time: stop it and settle its run here. */
   private kill(reason: StopReason): void {
+    this.endReason =
+      reason === "abort"
+        ? "its worker thread was stopped because an aborted run on it did not stop in time"
+        : "its worker thread was stopped because a run on it did not end by its deadline";
     const task = this.release();
     void this.close();
     task?.stop(reason);
@@ -244,6 +273,9 @@ export class PoolWorker {
     const task = this.release();
     const error = this.lastError;
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+    this.endReason = starting
+      ? `its worker thread could not start (${detail})`
+      : `its worker thread ended unexpectedly (${detail})`;
     task?.stop("crash", detail);
     this.events.gone(
       this,

@@ -3,13 +3,28 @@
 // plus a grace period (a long native operation, a blocked thread) is terminated and replaced, and its run settles as
 // a TimeoutError with the output received so far. Workers are recycled after maxRunsPerWorker runs or when the
 // memory they report after a run passes maxWorkerMemoryBytes. Idle workers do not keep the process alive.
+//
+// Sessions (openSession/runSession): a session's state lives on one worker, chosen when it opens (the worker with the
+// fewest sessions; a new worker while the pool has room), and every run of it goes to that worker. Such a run waits
+// in the worker's own queue; a worker that becomes free takes the older of its own queue's head and the shared
+// queue's head, so one-off runs are not starved and still go to any free worker. A worker holding sessions is not
+// recycled (it is replaced once its last session ends). When a worker holding sessions ends (the watchdog stopped
+// it, or it died), those sessions are lost: their queued runs and their next runs return SessionLostError.
 import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { BusyError, DisposedError, InternalError, InvalidOptionError } from "../errors.js";
-import { type RunOptions, resolveOptions } from "../sandbox/options.js";
+import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
 import type { RunResult } from "../sandbox/result.js";
-import { PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
+import { type PinnedSession, PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
+import type { HostFunctionEntry, SessionOpen } from "./protocol.js";
 import { Task } from "./task.js";
+
+export type { PinnedSession } from "./pool-worker.js";
+
+/** A session's place in the pool: the worker holding its state. Opaque outside the pool. */
+export interface SessionSlot {
+  readonly worker: PoolWorker;
+}
 
 export interface WorkerPoolOptions {
   /** Worker threads (runs at the same time). Default os.availableParallelism(). */
@@ -77,9 +92,16 @@ export class WorkerPool {
     };
   }
 
-  /** Runs waiting for a worker. */
+  /** Runs waiting for a worker (session runs waiting for theirs included). */
   get queued(): number {
-    return this.queue.length;
+    let n = this.queue.length;
+    for (const worker of this.workers) n += worker.pinned.length;
+    return n;
+  }
+
+  /** Sessions held by each live worker (a diagnostic). */
+  get sessionsPerWorker(): number[] {
+    return [...this.workers].filter((w) => w.state !== "closed").map((w) => w.sessions.size);
   }
 
   /**
@@ -92,7 +114,7 @@ export class WorkerPool {
       throw new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
     }
     const resolved = resolveOptions(undefined, options);
-    const task = new Task(this.nextId++, code, options, resolved);
+    const task = Task.run(this.nextId++, code, options, resolved);
     if (task.signal?.aborted) {
       task.stop("abort");
       return task.promise;
@@ -106,13 +128,96 @@ export class WorkerPool {
       const error = this.spawn();
       if (error && this.workers.size === 0) throw error;
     }
-    if (this.queue.length >= this.maxQueue + this.starting()) {
-      throw new BusyError(
-        `cordon: all ${this.size} pool workers are busy and ${this.queue.length} runs are queued (maxQueue ${this.maxQueue}); try again later`,
+    this.checkQueue();
+    this.enqueue(task, this.queue);
+    return task.promise;
+  }
+
+  /**
+   * Opens `session` on a worker (posting `message`, which opens its state there) and returns its slot. Throws
+   * DisposedError once the pool is disposed, InternalError when no worker can be started, and InvalidOptionError
+   * when the message cannot be posted.
+   */
+  openSession(session: PinnedSession, message: SessionOpen): SessionSlot {
+    if (this.disposed) throw new DisposedError("cordon: this worker pool was disposed; create a new one");
+    const worker = this.sessionWorker();
+    try {
+      worker.send(message);
+    } catch (error) {
+      throw new InvalidOptionError(
+        "options",
+        `cannot be sent to a worker thread: ${(error as Error)?.message ?? error}`,
       );
     }
-    this.enqueue(task);
+    worker.sessions.set(session.id, session);
+    return { worker };
+  }
+
+  /**
+   * Runs `code` in the session held at `slot` (see Task.session for the arguments). The run waits for that worker if
+   * it is busy; BusyError when the queues are full.
+   */
+  runSession(
+    slot: SessionSlot,
+    session: string,
+    code: string,
+    options: RunOptions,
+    resolved: ResolvedOptions,
+    functions: HostFunctionEntry[],
+  ): Promise<RunResult> {
+    if (this.disposed) {
+      return Promise.reject(new DisposedError("cordon: this worker pool was disposed; create a new one"));
+    }
+    const worker = slot.worker;
+    const task = Task.session(this.nextId++, session, code, options, resolved, functions);
+    if (task.signal?.aborted) {
+      task.stop("abort");
+      return task.promise;
+    }
+    if (worker.state === "closed" || !worker.sessions.has(session)) {
+      task.lost(worker.endReason);
+      return task.promise;
+    }
+    if (worker.state === "idle") {
+      worker.dispatch(task);
+      return task.promise;
+    }
+    try {
+      this.checkQueue();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.enqueue(task, worker.pinned);
     return task.promise;
+  }
+
+  /** Drops the state of the session at `slot` (after its run in progress, if any); later runs start afresh. */
+  resetSession(slot: SessionSlot, session: string): void {
+    if (slot.worker.sessions.has(session)) slot.worker.send({ type: "session-reset", session });
+  }
+
+  /**
+   * Ends the session at `slot` on its worker. Its runs still waiting are settled: with a DisposedError, or with a
+   * SessionLostError for `lost` (the reason).
+   */
+  closeSession(slot: SessionSlot, session: string, lost?: string): void {
+    const worker = slot.worker;
+    if (!worker.sessions.delete(session)) return;
+    worker.send({ type: "session-close", session });
+    const waiting = worker.pinned.filter((task) => task.session === session);
+    if (waiting.length > 0) {
+      worker.pinned.splice(
+        0,
+        worker.pinned.length,
+        ...worker.pinned.filter((task) => task.session !== session),
+      );
+      for (const task of waiting) {
+        if (lost !== undefined) task.lost(lost);
+        else task.reject(new DisposedError("cordon: this session was disposed"));
+      }
+    }
+    // A worker kept past its recycling point for its sessions goes now (a new one starts when work needs it).
+    if (worker.due && worker.sessions.size === 0 && worker.state === "idle") this.retire(worker);
   }
 
   /** Ends every worker. Queued and running runs reject with DisposedError; later run() calls too. */
@@ -124,6 +229,8 @@ export class WorkerPool {
       for (const worker of [...this.workers]) {
         worker.release()?.reject(error);
         this.retire(worker);
+        for (const task of worker.pinned.splice(0)) task.reject(error);
+        this.loseSessions(worker, "the worker pool was disposed");
       }
     }
     while (this.closing.size > 0) await Promise.all([...this.closing]);
@@ -131,6 +238,43 @@ export class WorkerPool {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
+  }
+
+  private checkQueue(): void {
+    const queued = this.queued;
+    if (queued >= this.maxQueue + this.starting()) {
+      throw new BusyError(
+        `cordon: all ${this.size} pool workers are busy and ${queued} runs are queued (maxQueue ${this.maxQueue}); try again later`,
+      );
+    }
+  }
+
+  /** The worker a new session goes to: a new one while the pool has room, else the one with fewest sessions. */
+  private sessionWorker(): PoolWorker {
+    let best: PoolWorker | undefined;
+    let fallback: PoolWorker | undefined;
+    for (const worker of this.workers) {
+      if (worker.state === "closed") continue;
+      if (!fallback || worker.sessions.size < fallback.sessions.size) fallback = worker;
+      if (worker.due) continue;
+      if (!best || worker.sessions.size < best.sessions.size) best = worker;
+    }
+    if ((!best || best.sessions.size > 0) && this.workers.size < this.size) {
+      const before = new Set(this.workers);
+      const error = this.spawn();
+      for (const worker of this.workers) if (!before.has(worker)) return worker;
+      if (!best && !fallback && error) throw error;
+    }
+    const chosen = best ?? fallback;
+    if (!chosen) throw new InternalError("cordon: could not start a pool worker");
+    return chosen;
+  }
+
+  /** The sessions on `worker` are gone with it. */
+  private loseSessions(worker: PoolWorker, reason: string): void {
+    const sessions = [...worker.sessions.values()];
+    worker.sessions.clear();
+    for (const session of sessions) session.workerLost(reason);
   }
 
   private idleWorker(): PoolWorker | undefined {
@@ -162,14 +306,14 @@ export class WorkerPool {
     for (const task of this.queue.splice(0)) task.reject(error);
   }
 
-  private enqueue(task: Task): void {
-    this.queue.push(task);
+  private enqueue(task: Task, queue: Task[]): void {
+    queue.push(task);
     const signal = task.signal;
     if (!signal) return;
     const onAbort = () => {
-      const index = this.queue.indexOf(task);
+      const index = queue.indexOf(task);
       if (index < 0) return;
-      this.queue.splice(index, 1);
+      queue.splice(index, 1);
       task.stop("abort");
     };
     signal.addEventListener("abort", onAbort, { once: true });
@@ -198,18 +342,31 @@ export class WorkerPool {
       worker.runs >= this.maxRunsPerWorker ||
       (memory && memory.heapUsed + memory.external > this.maxWorkerMemoryBytes)
     ) {
+      worker.due = true;
+    }
+    if (worker.due && worker.sessions.size === 0) {
       this.retire(worker);
       this.spawn();
       return;
     }
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+    for (let next = this.nextFor(worker); next; next = this.nextFor(worker)) {
       if (worker.dispatch(next)) return;
     }
+  }
+
+  /** The older of the worker's own queue's head and the shared queue's head. */
+  private nextFor(worker: PoolWorker): Task | undefined {
+    const own = worker.pinned[0];
+    const shared = this.queue[0];
+    if (own && (!shared || own.id < shared.id)) return worker.pinned.shift();
+    return this.queue.shift();
   }
 
   private onGone(worker: PoolWorker, startError?: unknown): void {
     this.workers.delete(worker);
     this.retire(worker);
+    for (const task of worker.pinned.splice(0)) task.lost(worker.endReason);
+    this.loseSessions(worker, worker.endReason);
     if (this.disposed) return;
     if (startError === undefined) {
       this.spawn();

@@ -30,9 +30,36 @@ export interface RunRequest {
   timeoutMs: number;
 }
 
+/** A run in a session held by the worker: the session's defaults are on the worker; these are the run's options. */
+export interface SessionRunRequest {
+  type: "session-run";
+  id: number;
+  session: string;
+  code: string;
+  options: PostedOptions;
+  input?: Encoded;
+  /** Wall-clock budget (ms) the worker uses to bound a wait for a synchronous host call. */
+  timeoutMs: number;
+}
+
+/**
+ * Opens a session on the worker. Its host functions (fixed for the session's life) are called by the ids given here,
+ * against the session's function table on the host thread.
+ */
+export interface SessionOpen {
+  type: "session-open";
+  session: string;
+  options: PostedOptions;
+  globals?: [string, GlobalNode][];
+}
+
 /** Host → worker on the worker's own port. */
 export type ToWorker =
   | RunRequest
+  | SessionRunRequest
+  | SessionOpen
+  | { type: "session-reset"; session: string }
+  | { type: "session-close"; session: string }
   | { type: "settled"; id: number; call: number; ok: true; value: Encoded }
   | { type: "settled"; id: number; call: number; ok: false; error: ErrorShape }
   | { type: "abort"; id: number };

@@ -7,6 +7,7 @@ import { errorShape } from "../engine/error-shape.js";
 import type { ErrorShape } from "../engine/guest-api.js";
 import type { ResolvedOptions, RunOptions } from "../sandbox/options.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
+import { sessionLostError } from "../session/lost.js";
 import {
   type CallReply,
   type CallRequest,
@@ -15,18 +16,18 @@ import {
   type PostedOptions,
   type PostedResult,
   type RunRequest,
+  type SessionRunRequest,
 } from "./protocol.js";
 
 export type StopReason = "timeout" | "abort" | "crash";
 
 export class Task {
-  readonly request: RunRequest;
+  readonly request: RunRequest | SessionRunRequest;
   readonly promise: Promise<RunResult>;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
   /** When a worker took the run (performance.now()). */
   startedAt = 0;
-  private readonly functions: HostFunctionEntry[] = [];
   private readonly maxOutputBytes: number;
   private readonly onStdout: ((chunk: string) => void) | undefined;
   private readonly onStderr: ((chunk: string) => void) | undefined;
@@ -38,20 +39,73 @@ export class Task {
   private resolvePromise!: (result: RunResult) => void;
   private rejectPromise!: (error: unknown) => void;
 
-  constructor(id: number, code: string, options: RunOptions, resolved: ResolvedOptions) {
+  private constructor(
+    request: RunRequest | SessionRunRequest,
+    resolved: ResolvedOptions,
+    private readonly functions: HostFunctionEntry[],
+  ) {
     this.promise = new Promise<RunResult>((resolve, reject) => {
       this.resolvePromise = resolve;
       this.rejectPromise = reject;
     });
+    this.request = request;
     this.timeoutMs = resolved.timeoutMs;
     this.maxOutputBytes = resolved.maxOutputBytes;
     this.onStdout = resolved.onStdout;
     this.onStderr = resolved.onStderr;
     this.signal = resolved.signal;
-    const { globals, input, onStdout: _out, onStderr: _err, signal: _signal, ...posted } = options;
-    this.request = { type: "run", id, code, options: posted as PostedOptions, timeoutMs: resolved.timeoutMs };
-    if (globals !== undefined) this.request.globals = encodeGlobals(globals, this.functions);
-    if (resolved.hasInput) this.request.input = encode(input, { includeStacks: false });
+    if (resolved.hasInput) request.input = encode(resolved.input, { includeStacks: false });
+  }
+
+  /** A one-off run of `code` with `options` (already merged with any defaults; `resolved` from them). */
+  static run(id: number, code: string, options: RunOptions, resolved: ResolvedOptions): Task {
+    const { globals, input: _input, onStdout: _out, onStderr: _err, signal: _signal, ...posted } = options;
+    const functions: HostFunctionEntry[] = [];
+    const request: RunRequest = {
+      type: "run",
+      id,
+      code,
+      options: posted as PostedOptions,
+      timeoutMs: resolved.timeoutMs,
+    };
+    if (globals !== undefined) request.globals = encodeGlobals(globals, functions);
+    return new Task(request, resolved, functions);
+  }
+
+  /**
+   * A run in session `session` held by a worker: `options` are the run's own (the worker has the session's
+   * defaults), `resolved` the session's defaults with them on top, `functions` the session's host function table.
+   */
+  static session(
+    id: number,
+    session: string,
+    code: string,
+    options: RunOptions,
+    resolved: ResolvedOptions,
+    functions: HostFunctionEntry[],
+  ): Task {
+    const {
+      globals: _globals,
+      input: _input,
+      onStdout: _out,
+      onStderr: _err,
+      signal: _signal,
+      ...posted
+    } = options;
+    const request: SessionRunRequest = {
+      type: "session-run",
+      id,
+      session,
+      code,
+      options: posted as PostedOptions,
+      timeoutMs: resolved.timeoutMs,
+    };
+    return new Task(request, resolved, functions);
+  }
+
+  /** The session this run belongs to (undefined for a one-off run). */
+  get session(): string | undefined {
+    return this.request.type === "session-run" ? this.request.session : undefined;
   }
 
   get id(): number {
@@ -131,6 +185,11 @@ export class Task {
         }),
       );
     }
+  }
+
+  /** A session run that never started: the worker holding its session is gone, and the state with it. */
+  lost(reason: string): void {
+    this.finish(this.failure(EXIT.error, sessionLostError(reason)));
   }
 
   /** Rejects run() (host-side failures: the pool was disposed, the worker could not start, bad options). */

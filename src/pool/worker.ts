@@ -5,11 +5,21 @@
 // receiveMessageOnPort. A host function that returns a promise is answered "pending" at
 // once; its outcome arrives later as a "settled" message, handled while the run waits on it (the run's event loop
 // lets this thread's own event loop turn). Output is forwarded chunk by chunk as the guest writes it.
+//
+// Sessions: the worker keeps each session's state (SessionState, in a cell of its own CellPool) between runs. A
+// session's host functions are stubs made once, when it opens; a call goes to the run in progress, which is the
+// session's (one run at a time per worker). A reset or close of the session whose run is in progress waits for the
+// run to end.
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { CellPool } from "../engine/cell-pool.js";
 import { decode, type Encoded, encode } from "../engine/codec.js";
+import { memoizedModule } from "../engine/wasm-module.js";
+import { loadWasmBytes } from "../platform/node.js";
 import type { RunOptions } from "../sandbox/options.js";
 import type { RunResult } from "../sandbox/result.js";
 import { runInline } from "../sandbox/sandbox.js";
+import { lostResult } from "../session/lost.js";
+import { SessionState } from "../session/session.js";
 import {
   type CallReply,
   type CallRequest,
@@ -18,6 +28,8 @@ import {
   type FromWorker,
   type PostedResult,
   type RunRequest,
+  type SessionOpen,
+  type SessionRunRequest,
   SLOT,
   type ToWorker,
   type WorkerMemory,
@@ -39,6 +51,8 @@ interface Pending {
 
 interface Current {
   id: number;
+  /** The session the run belongs to. */
+  session?: string;
   deadline: number;
   controller: AbortController;
   pending: Map<number, Pending>;
@@ -80,18 +94,60 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
     }
   };
 
+  const cells = new CellPool(memoizedModule(loadWasmBytes));
+  const internal = { maxStackBytes: config.maxStackBytes, interruptFlag: flags };
+  /** Open sessions: their state, or why it could not be made. */
+  const sessions = new Map<string, SessionState | { failed: unknown }>();
+  /** What waits for the run in progress to end: resets and closes of its session. */
+  let afterRun: (() => void)[] = [];
+  /**
+   * Runs `action` on session `id` now, or once its run in progress ends. If it throws, the session's runs fail with
+   * that error from then on.
+   */
+  const whenIdle = (id: string, action: () => void) => {
+    const guarded = () => {
+      try {
+        action();
+      } catch (error) {
+        if (sessions.has(id)) sessions.set(id, { failed: error });
+      }
+    };
+    if (current?.session === id) afterRun.push(guarded);
+    else guarded();
+  };
+
+  const openSession = (message: SessionOpen) => {
+    const id = message.session;
+    const defaults: RunOptions = { ...message.options };
+    if (message.globals) {
+      defaults.globals = decodeGlobals(message.globals, (fn) => (...args: unknown[]) => {
+        const run = current;
+        if (run?.session !== id) {
+          throw errorFromShape({ name: "Error", message: "the run has ended" });
+        }
+        return callHost(run, fn, args);
+      });
+    }
+    try {
+      sessions.set(id, new SessionState(cells, defaults, internal));
+    } catch (error) {
+      sessions.set(id, { failed: error });
+    }
+  };
+
   const memory = (): WorkerMemory => {
     const usage = process.memoryUsage();
     return { heapUsed: usage.heapUsed, external: usage.external };
   };
 
-  const execute = async (request: RunRequest): Promise<void> => {
+  const execute = async (request: RunRequest | SessionRunRequest): Promise<void> => {
     const run: Current = {
       id: request.id,
       deadline: performance.now() + request.timeoutMs,
       controller: new AbortController(),
       pending: new Map(),
     };
+    if (request.type === "session-run") run.session = request.session;
     current = run;
     const options: RunOptions = {
       ...request.options,
@@ -99,7 +155,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
       onStderr: (chunk) => post({ type: "out", id: run.id, fd: 2, chunk }),
       signal: run.controller.signal,
     };
-    if (request.globals) {
+    if (request.type === "run" && request.globals) {
       options.globals = decodeGlobals(
         request.globals,
         (fn) =>
@@ -110,10 +166,15 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
     if (request.input) options.input = decode(request.input);
     let message: FromWorker;
     try {
-      const result = await runInline(request.code, options, {
-        maxStackBytes: config.maxStackBytes,
-        interruptFlag: flags,
-      });
+      let result: RunResult;
+      if (request.type === "run") {
+        result = await runInline(request.code, options, internal);
+      } else {
+        const state = sessions.get(request.session);
+        if (state === undefined) result = lostResult("it is not open on its worker thread");
+        else if (state instanceof SessionState) result = await state.run(request.code, options);
+        else throw state.failed;
+      }
       message = { type: "result", id: run.id, result: postable(result), memory: memory() };
     } catch (error) {
       const { name, message: text, code } = error as { name?: unknown; message?: unknown; code?: unknown };
@@ -129,14 +190,38 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
       };
     }
     current = undefined;
+    const actions = afterRun;
+    afterRun = [];
+    for (const action of actions) action();
     post(message);
   };
 
   port.on("message", (message: ToWorker) => {
     switch (message.type) {
       case "run":
+      case "session-run":
         void execute(message);
         return;
+      case "session-open":
+        openSession(message);
+        return;
+      case "session-reset": {
+        const id = message.session;
+        whenIdle(id, () => {
+          const state = sessions.get(id);
+          if (state instanceof SessionState) state.reset();
+        });
+        return;
+      }
+      case "session-close": {
+        const id = message.session;
+        whenIdle(id, () => {
+          const state = sessions.get(id);
+          sessions.delete(id);
+          if (state instanceof SessionState) state.dispose();
+        });
+        return;
+      }
       case "abort":
         if (current?.id === message.id) current.controller.abort();
         return;

@@ -5,6 +5,7 @@ import { BusyError, DisposedError, InvalidOptionError } from "../errors.js";
 import { loadWasmBytes } from "../platform/node.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
+import { WorkerSession } from "../session/worker-session.js";
 import type { Environment } from "./environment.js";
 import { Execution } from "./execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
@@ -128,7 +129,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // Warm one cell so the first run does not pay for instantiation.
   pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);
   const workers = checkIsolation(isolation) === "worker" ? new WorkerPool(workerPool) : undefined;
-  const sessions = new Map<string, InlineSession>();
+  const sessions = new Map<string, Session>();
   let disposed = false;
   const alive = () => {
     if (disposed)
@@ -152,9 +153,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (sessions.size >= maxSessions) {
         throw new BusyError(`cordon: this sandbox already has ${maxSessions} sessions (option maxSessions)`);
       }
-      const session = new InlineSession(pool, { ...runDefaults, ...sessionOptions }, (ended) =>
-        sessions.delete(ended.id),
-      );
+      // With isolation "worker" the session's state lives on one worker of the pool; else on this thread.
+      const onEnd = (ended: Session) => sessions.delete(ended.id);
+      const merged = { ...runDefaults, ...sessionOptions };
+      const session = workers
+        ? new WorkerSession(workers, merged, onEnd)
+        : new InlineSession(pool, merged, onEnd);
       sessions.set(session.id, session);
       return session;
     },

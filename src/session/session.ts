@@ -2,6 +2,10 @@
 // top-level declarations, globals, imported modules and its virtual files persist between runs. When its memory
 // cap is exceeded or its engine fails, the state is gone and the next run says so (SessionLostError) instead of
 // silently starting over. Sessions expire after ttlMs, or idleTimeoutMs without a run.
+//
+// SessionState is the state itself (environment, files, lost or not) and runs code in it; InlineSession puts it on
+// the caller's thread with its lifetime (expiry timers, run order). A pool worker keeps SessionStates for
+// WorkerSession (worker-session.ts), which holds the lifetime on the host thread.
 import type { CellPool } from "../engine/cell-pool.js";
 import { DisposedError, InvalidOptionError } from "../errors.js";
 import type { Environment } from "../sandbox/environment.js";
@@ -9,7 +13,10 @@ import { Execution } from "../sandbox/execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
 import { detectKind } from "../sandbox/program.js";
 import type { RunResult } from "../sandbox/result.js";
-import { newEnvironment, newFetcher, newVirtualFs } from "../sandbox/setup.js";
+import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "../sandbox/setup.js";
+import { lostResult } from "./lost.js";
+
+export { lostResult, sessionLostError } from "./lost.js";
 
 export interface SessionOptions extends RunOptions {
   /** The session ends this long after it was created. Default: no limit. */
@@ -27,7 +34,7 @@ export interface Session {
 }
 
 /** Options fixed when a session is created; a run cannot change them. */
-const SESSION_ONLY = [
+export const SESSION_ONLY = [
   "globals",
   "env",
   "files",
@@ -45,90 +52,124 @@ const SESSION_ONLY = [
 ] as const;
 
 const DEFAULT_IDLE_MS = 15 * 60 * 1000;
+/** The longest delay a timer can wait (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 let sessionCount = 0;
 
-function lostResult(reason: string): RunResult {
-  return {
-    ok: false,
-    error: {
-      name: "SessionLostError",
-      message: `the session's state is gone: ${reason}; call reset() to start again`,
-    },
-    stdout: "",
-    stderr: "",
-    exitCode: 1,
-    truncated: { stdout: false, stderr: false },
-    stats: { durationMs: 0, memoryBytes: 0, hostCalls: 0 },
-  };
+/** A new session id: unique in this process, not guessable from another session's. */
+export function newSessionId(): string {
+  return `s${(++sessionCount).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export class InlineSession implements Session {
-  readonly id: string;
-  private readonly defaults: RunOptions;
-  private readonly options: ResolvedOptions;
-  private env: Environment | undefined;
-  private vfs: ReturnType<typeof newVirtualFs>;
-  private lost: string | undefined;
-  private disposed = false;
-  private queue: Promise<unknown> = Promise.resolve();
+export interface SessionLifetime {
+  ttlMs: number | undefined;
+  idleMs: number;
+  /** The session's run defaults (session options without ttlMs and idleTimeoutMs). */
+  defaults: RunOptions;
+}
+
+/** Checks ttlMs and idleTimeoutMs and splits them from the run defaults. */
+export function sessionLifetime(sessionOptions: SessionOptions): SessionLifetime {
+  const { ttlMs, idleTimeoutMs, ...defaults } = sessionOptions;
+  for (const [name, value] of [
+    ["ttlMs", ttlMs],
+    ["idleTimeoutMs", idleTimeoutMs],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0 || value > MAX_TIMER_MS)) {
+      throw new InvalidOptionError(
+        name,
+        `must be a positive integer (milliseconds) up to ${MAX_TIMER_MS}; got ${String(value)}`,
+      );
+    }
+  }
+  return { ttlMs, idleMs: idleTimeoutMs ?? DEFAULT_IDLE_MS, defaults };
+}
+
+/** Why a session's run() cannot take `code` and `runOptions` (undefined when it can). */
+export function runMisuse(code: unknown, runOptions: RunOptions | undefined): Error | undefined {
+  if (typeof code !== "string") {
+    return new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
+  }
+  for (const name of SESSION_ONLY) {
+    if (runOptions && typeof runOptions === "object" && name in runOptions) {
+      return new InvalidOptionError(name, "is fixed when the session is created (pass it to createSession)");
+    }
+  }
+  return undefined;
+}
+
+/** The ttlMs and idleTimeoutMs timers of a session. They never keep the process alive. */
+export class Expiry {
   private ttlTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly idleMs: number;
 
   constructor(
-    private readonly pool: CellPool,
-    sessionOptions: SessionOptions,
-    private readonly onEnd: (session: InlineSession) => void,
+    private readonly lifetime: SessionLifetime,
+    private readonly onExpire: (reason: string) => void,
   ) {
-    const { ttlMs, idleTimeoutMs, ...defaults } = sessionOptions;
-    for (const [name, value] of [
-      ["ttlMs", ttlMs],
-      ["idleTimeoutMs", idleTimeoutMs],
-    ] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-        throw new InvalidOptionError(name, `must be a positive integer (milliseconds); got ${String(value)}`);
-      }
-    }
-    this.defaults = defaults;
-    this.options = resolveOptions(defaults, undefined);
-    this.vfs = newVirtualFs(this.options);
-    this.id = `s${(++sessionCount).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    this.idleMs = idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    const { ttlMs } = lifetime;
     if (ttlMs !== undefined) {
-      this.ttlTimer = setTimeout(() => this.expire(`it expired after ttlMs (${ttlMs} ms)`), ttlMs);
+      this.ttlTimer = setTimeout(() => this.onExpire(`it expired after ttlMs (${ttlMs} ms)`), ttlMs);
       this.ttlTimer.unref?.();
     }
     this.touch();
   }
 
-  run(code: string, runOptions?: RunOptions): Promise<RunResult> {
-    if (this.disposed) return Promise.reject(new DisposedError("cordon: this session was disposed"));
-    if (typeof code !== "string") {
-      return Promise.reject(
-        new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`),
-      );
-    }
-    for (const name of SESSION_ONLY) {
-      if (runOptions && name in runOptions) {
-        return Promise.reject(
-          new InvalidOptionError(name, "is fixed when the session is created (pass it to createSession)"),
-        );
-      }
-    }
-    // Runs of one session happen one after another, in the order they were asked for.
-    const next = this.queue.then(() => this.runNow(code, runOptions));
-    this.queue = next.catch(() => undefined);
-    return next;
+  /** A run ended (or the session was created or reset): the idle time starts again. */
+  touch(): void {
+    this.hold();
+    const idleMs = this.lifetime.idleMs;
+    this.idleTimer = setTimeout(
+      () => this.onExpire(`it expired after idleTimeoutMs (${idleMs} ms) without a run`),
+      idleMs,
+    );
+    this.idleTimer.unref?.();
   }
 
-  private async runNow(code: string, runOptions: RunOptions | undefined): Promise<RunResult> {
-    if (this.lost) return lostResult(this.lost);
-    if (this.disposed) throw new DisposedError("cordon: this session was disposed");
+  /** A run is under way: the session is not idle. */
+  hold(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  clear(): void {
+    if (this.ttlTimer) clearTimeout(this.ttlTimer);
+    this.ttlTimer = undefined;
+    this.hold();
+  }
+}
+
+/**
+ * A session's state: one environment in one cell (made at the first run), its virtual files, and whether it is lost.
+ * Runs must not overlap (the owner runs them one after another).
+ */
+export class SessionState {
+  private readonly options: ResolvedOptions;
+  private env: Environment | undefined;
+  private vfs: ReturnType<typeof newVirtualFs>;
+  private lostReason: string | undefined;
+
+  constructor(
+    private readonly pool: CellPool,
+    private readonly defaults: RunOptions,
+    private readonly internal: InternalRunOptions = {},
+  ) {
+    this.options = resolveOptions(defaults, undefined);
+    this.vfs = newVirtualFs(this.options);
+  }
+
+  /** Why the state is gone, when it is. */
+  get lost(): string | undefined {
+    return this.lostReason;
+  }
+
+  async run(code: string, runOptions: RunOptions | undefined): Promise<RunResult> {
+    if (this.lostReason) return lostResult(this.lostReason);
     const options = resolveOptions(this.defaults, runOptions);
     const kind = await detectKind(code);
     if (!this.env) {
       const cell = await this.pool.acquire(this.options.memoryLimitBytes);
-      this.env = newEnvironment(cell, this.options, this.vfs, "session");
+      this.env = newEnvironment(cell, this.options, this.vfs, "session", this.internal);
     }
     const env = this.env;
     const filename = options.filename;
@@ -151,56 +192,87 @@ export class InlineSession implements Session {
       if (env.cell.outOfMemory || env.cell.broken) {
         this.lose(env.cell.outOfMemory ? "it ran out of memory (memoryLimitBytes)" : "its engine failed");
       }
-      this.touch();
     }
   }
 
-  private touch(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () => this.expire(`it expired after idleTimeoutMs (${this.idleMs} ms) without a run`),
-      this.idleMs,
-    );
-    this.idleTimer.unref?.();
+  /** Drops the state; later runs return SessionLostError with `reason` until reset(). */
+  lose(reason: string): void {
+    this.lostReason = reason;
+    this.dispose();
   }
 
-  private lose(reason: string): void {
-    this.lost = reason;
-    this.dropEnvironment();
+  /** A fresh environment and filesystem on the next run. */
+  reset(): void {
+    this.dispose();
+    this.lostReason = undefined;
+    this.vfs = newVirtualFs(this.options);
   }
 
-  private expire(reason: string): void {
-    this.lose(reason);
-    this.clearTimers();
-    this.onEnd(this);
-  }
-
-  private dropEnvironment(): void {
+  /** Frees the environment and gives its cell back to the pool. */
+  dispose(): void {
     const env = this.env;
     this.env = undefined;
     if (!env) return;
     env.dispose();
     this.pool.release(env.cell, this.options.memoryLimitBytes);
   }
+}
 
-  private clearTimers(): void {
-    if (this.ttlTimer) clearTimeout(this.ttlTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+export class InlineSession implements Session {
+  readonly id: string;
+  private readonly state: SessionState;
+  private readonly expiry: Expiry;
+  private disposed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    pool: CellPool,
+    sessionOptions: SessionOptions,
+    private readonly onEnd: (session: InlineSession) => void,
+  ) {
+    const lifetime = sessionLifetime(sessionOptions);
+    this.state = new SessionState(pool, lifetime.defaults);
+    this.id = newSessionId();
+    this.expiry = new Expiry(lifetime, (reason) => this.expire(reason));
+  }
+
+  run(code: string, runOptions?: RunOptions): Promise<RunResult> {
+    if (this.disposed) return Promise.reject(new DisposedError("cordon: this session was disposed"));
+    const misuse = runMisuse(code, runOptions);
+    if (misuse) return Promise.reject(misuse);
+    // Runs of one session happen one after another, in the order they were asked for.
+    const next = this.queue.then(() => this.runNow(code, runOptions));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(code: string, runOptions: RunOptions | undefined): Promise<RunResult> {
+    if (this.state.lost) return lostResult(this.state.lost);
+    if (this.disposed) throw new DisposedError("cordon: this session was disposed");
+    try {
+      return await this.state.run(code, runOptions);
+    } finally {
+      this.expiry.touch();
+    }
+  }
+
+  private expire(reason: string): void {
+    this.state.lose(reason);
+    this.expiry.clear();
+    this.onEnd(this);
   }
 
   reset(): void {
     if (this.disposed) throw new DisposedError("cordon: this session was disposed");
-    this.dropEnvironment();
-    this.lost = undefined;
-    this.vfs = newVirtualFs(this.options);
-    this.touch();
+    this.state.reset();
+    this.expiry.touch();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.clearTimers();
-    this.dropEnvironment();
+    this.expiry.clear();
+    this.state.dispose();
     this.onEnd(this);
   }
 
