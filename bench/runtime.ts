@@ -30,6 +30,10 @@ export async function runtimeCases(): Promise<{ cases: BenchCase[]; dispose(): v
   const session = sandbox.createSession();
   check(await session.run("var x = 0; x"), 0, "session setup");
   let expected = 0;
+  const workers: Sandbox = await createSandbox();
+  const workerSession = workers.createSession();
+  check(await workerSession.run("var y = 0; y"), 0, "worker session setup");
+  let expectedOnWorker = 0;
   const cases: BenchCase[] = [
     {
       key: "tsFs",
@@ -38,14 +42,20 @@ export async function runtimeCases(): Promise<{ cases: BenchCase[]; dispose(): v
     },
     {
       key: "session",
-      label: 'session run("x += 1")',
+      label: 'session run("x += 1"), inline',
       once: async () => check(await session.run("x += 1"), ++expected, "session"),
+    },
+    {
+      key: "sessionWorker",
+      label: 'session run("x += 1"), on a worker',
+      once: async () => check(await workerSession.run("y += 1"), ++expectedOnWorker, "worker session"),
     },
   ];
   return {
     cases,
     dispose() {
       sandbox.dispose();
+      workers.dispose();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -54,17 +64,20 @@ export async function runtimeCases(): Promise<{ cases: BenchCase[]; dispose(): v
 /** RSS held by `count` idle sessions (each has run once), in bytes per session. */
 export async function idleSessionMemory(
   count: number,
-): Promise<{ count: number; totalBytes: number; perSessionBytes: number }> {
+  isolation: "inline" | "worker",
+): Promise<{ count: number; totalBytes: number; perSessionBytes: number; rssAfterBytes: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const sandbox = await createSandbox({ isolation: "inline", maxSessions: count });
   gc?.();
+  // Measured from before the sandbox exists: with workers, their own start-up memory counts too.
   const before = process.memoryUsage().rss;
+  const sandbox = await createSandbox({ isolation, maxSessions: count });
   for (let i = 0; i < count; i++) {
     const session = sandbox.createSession();
     check(await session.run(`const id = ${i}; id`), i, "idle session");
   }
   gc?.();
-  const totalBytes = process.memoryUsage().rss - before;
+  const rssAfterBytes = process.memoryUsage().rss;
+  const totalBytes = rssAfterBytes - before;
   sandbox.dispose();
-  return { count, totalBytes, perSessionBytes: totalBytes / count };
+  return { count, totalBytes, perSessionBytes: totalBytes / count, rssAfterBytes };
 }

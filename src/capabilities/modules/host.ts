@@ -24,6 +24,14 @@ export interface ModuleHostOptions {
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const REMOTE = /^(?:https?|data|blob|ftp|wss?):/i;
 const REFUSED = "cordon:refused:";
+/** Names that cannot be declared as bindings (they can still be export names). */
+const RESERVED = new Set(
+  (
+    "await break case catch class const continue debugger default delete do else enum export extends false finally " +
+    "for function if implements import in instanceof interface let new null package private protected public return " +
+    "static super switch this throw true try typeof var void while with yield arguments eval"
+  ).split(" "),
+);
 
 export class ModuleHost {
   private readonly builtins = new Map<string, QuickJSHandle>();
@@ -160,11 +168,15 @@ export class ModuleHost {
 
   /** ES module source re-exporting a guest object: default plus every identifier-like key as a named export. */
   private facade(expression: string, keys: string[]): string {
-    const lines = [`const m = ${expression};`, "export default m;"];
+    // One destructuring declaration for plain names (short source compiles fast); reserved words go by index.
     const names = keys.filter((key) => key !== "default" && IDENTIFIER.test(key));
-    for (const [i, key] of names.entries()) lines.push(`const _${i} = m[${JSON.stringify(key)}];`);
-    if (names.length > 0) lines.push(`export { ${names.map((key, i) => `_${i} as ${key}`).join(", ")} };`);
-    return lines.join("\n");
+    const plain = names.filter((key) => !RESERVED.has(key));
+    const reserved = names.filter((key) => RESERVED.has(key));
+    let source = `const m = ${expression};\nexport default m;\n`;
+    if (plain.length > 0) source += `export const { ${plain.join(", ")} } = m;\n`;
+    for (const [i, key] of reserved.entries())
+      source += `const _${i} = m[${JSON.stringify(key)}];\nexport { _${i} as ${key} };\n`;
+    return source;
   }
 
   private cjsExportNames(source: string): string[] {
