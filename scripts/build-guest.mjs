@@ -43,7 +43,7 @@ for (const [name, entry] of Object.entries(bundles)) {
     format: "esm",
     minify: true,
     // Built-in modules keep their function and class names (err.constructor.name, inspect output, fn.name).
-    keepNames: name.startsWith("node:"),
+    keepNames: entry.startsWith("src/capabilities/node/"),
     target: "es2022",
     platform: "neutral",
     legalComments: "none",
