@@ -1,8 +1,6 @@
-// WorkerPool: the same RunResults as inline runs, host functions and streamed output across the thread boundary,
-// AbortSignal, the queue bound, recycling, crashes, and disposal.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runChild } from "./helpers/child.js";
 import { type RunOptions, type RunResult, run } from "../src/index.js";
 import { BusyError, mergeRunOptions, WorkerPool } from "../src/pool/index.js";
 
@@ -450,20 +448,7 @@ describe("worker lifecycle", () => {
       console.log(JSON.stringify(results.map((r) => r.error?.name ?? r.value)));
       console.log("done " + Date.now());`;
     for (const dispose of [true, false]) {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--input-type=module", "-e", script(dispose)],
-        {
-          cwd: fileURLToPath(new URL("..", import.meta.url)),
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (data) => (stdout += data));
-      child.stderr.on("data", (data) => (stderr += data));
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      const exitedAt = Date.now();
+      const { code, stdout, stderr, exitedAt } = await runChild(script(dispose));
       expect(stderr).toBe("");
       expect(code).toBe(0);
       expect(stdout).toContain('[2,"TimeoutError",2]');

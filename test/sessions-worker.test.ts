@@ -1,9 +1,6 @@
-// Sessions on pool workers (the default isolation): state that lives across runs on one worker, host functions for
-// the session's life, per-run options, expiry, lost state (memory cap, a worker stopped by the watchdog), isolation
-// between sessions and one-off runs, maxSessions, and disposal.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runChild } from "./helpers/child.js";
 import { BusyError, createSandbox, type Sandbox } from "../src/index.js";
 import { WorkerPool } from "../src/pool/index.js";
 import { WorkerSession } from "../src/session/worker-session.js";
@@ -415,20 +412,7 @@ describe("limits and disposal", () => {
       console.log(JSON.stringify(results.map((r) => r.error?.name ?? r.value)));
       console.log("done " + Date.now());`;
     for (const dispose of [true, false]) {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--input-type=module", "-e", script(dispose)],
-        {
-          cwd: fileURLToPath(new URL("..", import.meta.url)),
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (data) => (stdout += data));
-      child.stderr.on("data", (data) => (stderr += data));
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      const exitedAt = Date.now();
+      const { code, stdout, stderr, exitedAt } = await runChild(script(dispose));
       expect(stderr).toBe("");
       expect(code).toBe(0);
       expect(stdout).toContain('[2,2,2,2,"TimeoutError"]');
