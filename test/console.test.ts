@@ -297,3 +297,13 @@ describe("onStdout and onStderr", () => {
     ).rejects.toBe(failure);
   });
 });
+
+describe("NUL characters", () => {
+  it("are kept in console output (fast path, formatted path, process.stdout) and in string results", async () => {
+    const r = await run(
+      "console.log('a\\u0000b', 1); console.log('%s', 'c\\u0000d'); process.stdout.write('e\\u0000f\\n'); 'x\\u0000y'",
+    );
+    expect(r.stdout).toBe("a\u0000b 1\nc\u0000d\ne\u0000f\n");
+    expect(r.value).toBe("x\u0000y");
+  });
+});

@@ -33,7 +33,8 @@ const FAST: Record<string, 1 | 2> = { log: 1, info: 1, debug: 1, warn: 2, error:
 export function installConsole(guest: GuestApi, output: { write(fd: number, text: string): void }): void {
   const ctx = guest.ctx;
   guest.registerOp("write", (fd, text) => {
-    output.write(ctx.getNumber(fd!), ctx.getString(text!));
+    // fromGuest reads strings whole (the plain FFI read stops at a NUL character).
+    output.write(ctx.getNumber(fd!), String(guest.fromGuest(text!)));
     return undefined;
   });
 
@@ -88,7 +89,7 @@ function primitiveLine(guest: GuestApi, args: QuickJSHandle[]): string | undefin
     let text: string;
     switch (ctx.typeof(arg)) {
       case "string":
-        text = ctx.getString(arg);
+        text = String(guest.fromGuest(arg));
         if (i === 0 && args.length > 1 && text.includes("%")) return undefined;
         break;
       case "number": {
