@@ -31,7 +31,10 @@ export interface WorkerPoolOptions {
   workers?: number;
   /** Runs that may wait for a worker; past this run() rejects with BusyError. Default 1000. */
   maxQueue?: number;
-  /** Limits for each worker thread. stackSizeMb defaults to 8 (it also sets the engine stack cap, see below). */
+  /**
+   * Limits for each worker thread. stackSizeMb defaults to 8 (it also sets the engine stack cap, see below) and
+   * maxOldGenerationSizeMb to 256 (the thread's own JS heap; engine memory is bounded per cell, outside it).
+   */
   resourceLimits?: ResourceLimits;
   /** Runs a worker serves before it is replaced. Default 10,000. */
   maxRunsPerWorker?: number;
@@ -82,7 +85,11 @@ export class WorkerPool {
     this.maxRunsPerWorker = count("maxRunsPerWorker", options.maxRunsPerWorker, 10_000, 1);
     this.maxWorkerMemoryBytes = count("maxWorkerMemoryBytes", options.maxWorkerMemoryBytes, 512 * MiB, 1);
     const graceMs = count("graceMs", options.graceMs, 250, 0);
-    const resourceLimits = { stackSizeMb: WORKER_STACK_MB, ...options.resourceLimits };
+    const resourceLimits = {
+      stackSizeMb: WORKER_STACK_MB,
+      maxOldGenerationSizeMb: 256,
+      ...options.resourceLimits,
+    };
     const stackMb = resourceLimits.stackSizeMb ?? WORKER_STACK_MB;
     const maxStackBytes = Math.max(MIN_STACK_CAP, Math.floor(stackMb * STACK_CAP_PER_MB));
     this.settings = { resourceLimits, maxStackBytes, graceMs };
