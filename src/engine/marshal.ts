@@ -60,3 +60,15 @@ export function newTransport(ctx: QuickJSContext, encoded: Encoded): QuickJSHand
   });
   return array;
 }
+
+/**
+ * A guest string read whole, or undefined when it holds a NUL character: the FFI's string read stops at the first
+ * NUL, so a string whose own length is longer than what was read cannot be taken as read.
+ */
+export function readWholeString(ctx: QuickJSContext, handle: QuickJSHandle): string | undefined {
+  const text = ctx.getString(handle);
+  const lengthHandle = ctx.getProp(handle, "length");
+  const length = ctx.getNumber(lengthHandle);
+  lengthHandle.dispose();
+  return length === text.length ? text : undefined;
+}

@@ -10,7 +10,7 @@ import {
   GuestThrew,
   type OpHandler,
 } from "../engine/guest-api.js";
-import { newTransport, readTransport } from "../engine/marshal.js";
+import { newTransport, readTransport, readWholeString } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
 import { INTERNAL_FILE_PREFIX } from "./result.js";
 
@@ -100,14 +100,10 @@ export class Guest implements GuestApi {
       case "number":
         return ctx.getNumber(handle);
       case "string": {
-        const text = ctx.getString(handle);
-        if (text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
-        // The FFI reads strings up to a NUL; a string whose length says it holds more is copied through the codec.
-        const length = ctx.getProp(handle, "length");
-        const full = ctx.getNumber(length);
-        length.dispose();
-        if (full === text.length) return text;
-        return decode(this.encodeInGuest(handle, maxBytes));
+        const text = readWholeString(ctx, handle);
+        if (text !== undefined && text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
+        // A string holding a NUL character is copied through the codec instead.
+        return text ?? decode(this.encodeInGuest(handle, maxBytes));
       }
       case "boolean":
         return ctx.dump(handle) === true;

@@ -92,14 +92,3 @@ export function toRunError(
   if (location) error.location = location;
   return error;
 }
-
-/** Shapes what the guest reported about a thrown value (an Error copied out, or a plain description). */
-export function describeGuestError(described: unknown): RunError {
-  if (described !== null && typeof described === "object") {
-    const record = described as { name?: unknown; message?: unknown; stack?: unknown };
-    const name = typeof record.name === "string" && record.name ? record.name : "Error";
-    const message = typeof record.message === "string" ? record.message : "";
-    return toRunError(name, message, typeof record.stack === "string" ? record.stack : undefined);
-  }
-  return { name: "Error", message: `Uncaught ${String(described)}` };
-}

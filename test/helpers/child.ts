@@ -2,6 +2,7 @@
 // for tests that a process using cordon can exit on its own.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 export interface ChildExit {
   code: number | null;
@@ -26,4 +27,17 @@ export async function runChild(script: string): Promise<ChildExit> {
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   return { code, stdout, stderr, exitedAt: Date.now() };
+}
+
+/**
+ * Runs `script` (which prints its results, then "done <Date.now()>") and asserts it ended cleanly, printed
+ * `expected`, and exited within 2 s of finishing its work: nothing it created kept the process alive.
+ */
+export async function expectPromptExit(script: string, expected: string): Promise<void> {
+  const { code, stdout, stderr, exitedAt } = await runChild(script);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  expect(stdout).toContain(expected);
+  const doneAt = Number(/done (\d+)/.exec(stdout)?.[1]);
+  expect(exitedAt - doneAt).toBeLessThan(2000);
 }

@@ -68,17 +68,7 @@ export function fsErrorFromCode(code: unknown, syscall: string, path?: string, d
 
 export const enoent = (syscall: string, path?: string, dest?: string) =>
   new FsError("ENOENT", syscall, path, dest);
-export const eacces = (syscall: string, path?: string, dest?: string) =>
-  new FsError("EACCES", syscall, path, dest);
-export const erofs = (syscall: string, path?: string, dest?: string) =>
-  new FsError("EROFS", syscall, path, dest);
 export const eexist = (syscall: string, path?: string, dest?: string) =>
   new FsError("EEXIST", syscall, path, dest);
 export const enotdir = (syscall: string, path?: string, dest?: string) =>
   new FsError("ENOTDIR", syscall, path, dest);
-export const eisdir = (syscall: string, path?: string, dest?: string) =>
-  new FsError("EISDIR", syscall, path, dest);
-export const einval = (syscall: string, path?: string, dest?: string) =>
-  new FsError("EINVAL", syscall, path, dest);
-export const enospc = (syscall: string, path?: string, dest?: string) =>
-  new FsError("ENOSPC", syscall, path, dest);

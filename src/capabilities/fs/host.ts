@@ -2,6 +2,7 @@
 // path policy and quotas on the host; bytes cross as ArrayBuffers, structured answers as JSON text.
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../../engine/guest-api.js";
+import { readWholeString } from "../../engine/marshal.js";
 import { FsError } from "./errors.js";
 import type { VirtualFs } from "./vfs.js";
 
@@ -9,13 +10,10 @@ const encoder = new TextEncoder();
 
 export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array): void {
   const ctx = guest.ctx;
-  // A path with a NUL byte would reach the host cut short at it: refuse any string whose length says so.
+  // A path holding a NUL byte is refused (read plainly, it would reach the host cut short at the NUL).
   const text = (h: QuickJSHandle | undefined) => {
-    const value = ctx.getString(h!);
-    const length = ctx.getProp(h!, "length");
-    const full = ctx.getNumber(length);
-    length.dispose();
-    if (full !== value.length) throw new FsError("EINVAL", "open", value);
+    const value = readWholeString(ctx, h!);
+    if (value === undefined) throw new FsError("EINVAL", "open", ctx.getString(h!));
     return value;
   };
   const flag = (h: QuickJSHandle | undefined) => h !== undefined && ctx.dump(h) === true;

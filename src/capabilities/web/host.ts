@@ -13,8 +13,6 @@ const GROUPS: Record<string, string[]> = {
 /** Plain functions: installed as cheap trampolines instead of lazy accessors. */
 const FUNCTIONS = new Set(["atob", "btoa", "fetch"]);
 
-export const WEB_GLOBALS = Object.values(GROUPS).flat();
-
 export function installWebGlobals(guest: GuestApi, builtin: (name: string) => QuickJSHandle): void {
   const ctx = guest.ctx;
   const made = new Map<string, QuickJSHandle>();
