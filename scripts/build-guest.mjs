@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundles = {
   encode: "src/guest/encode-entry.ts",
   decode: "src/guest/decode-entry.ts",
+  stack: "src/guest/stack-entry.ts",
   timers: "src/capabilities/timers/guest/entry.ts",
   process: "src/capabilities/process/guest/entry.ts",
   console: "src/capabilities/console/guest/entry.ts",

@@ -26,7 +26,9 @@ function expectGuestOnlyStack(error: RunError | undefined, file: string): void {
   const frames = stack.split("\n").slice(1);
   expect(frames.length).toBeGreaterThan(0);
   for (const frame of frames)
-    expect(frame).toMatch(new RegExp(`^\\s+at .*(\\(${file}:\\d+:\\d+\\)|\\(native\\))$`));
+    expect(frame).toMatch(
+      new RegExp(`^\\s+at (.* \\(${file}:\\d+:\\d+\\)|${file}:\\d+:\\d+|.* \\(native\\))$`),
+    );
 }
 
 describe("guest errors", () => {

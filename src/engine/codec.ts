@@ -123,6 +123,20 @@ function isErrorLike(value: object): boolean {
 }
 
 /** Reads a data property along the prototype chain without running accessors. */
+/**
+ * A stack as V8 writes it: the engine's own stacks are frames only, so they get the `Name: message` line, lose the
+ * sandbox's frames and name top-level code by its file alone. (Only stacks copied out of the guest reach this.)
+ */
+function withHeader(name: string, message: string, stack: string): string {
+  if (stack !== "" && !/^\s+at /.test(stack)) return stack;
+  const lines = [message === "" ? name : `${name}: ${message}`];
+  for (const line of stack.split("\n")) {
+    if (!/^\s+at /.test(line) || line.includes("cordon:")) continue;
+    lines.push(line.replace(/^(\s+at )(?:<eval>|<anonymous>) \((.*)\)$/, "$1$2"));
+  }
+  return lines.join("\n");
+}
+
 function readData(value: object, key: string): unknown {
   let target: object | null = value;
   for (let i = 0; i < 64 && target !== null; i++) {
@@ -407,8 +421,10 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         bind(id, err);
         if (!errorCtors[name])
           defineProperty(err, "name", { value: name, writable: true, configurable: true });
-        if (typeof node[4] === "string")
-          defineProperty(err, "stack", { value: node[4], writable: true, configurable: true });
+        if (typeof node[4] === "string") {
+          const stack = withHeader(name, StringCtor(node[3]), node[4]);
+          defineProperty(err, "stack", { value: stack, writable: true, configurable: true });
+        }
         if (node.length > 5)
           defineProperty(err, "cause", { value: revive(node[5], d), writable: true, configurable: true });
         return err;

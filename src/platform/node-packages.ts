@@ -17,6 +17,11 @@ function findPackageDir(name: string, fromDir: string): string | undefined {
   }
 }
 
+/** Whether `name` is installed in the host's node_modules (seen from `fromDir`, default the cwd). */
+export function hostHasPackage(name: string, fromDir = process.cwd()): boolean {
+  return NAME.test(name) && findPackageDir(name, fromDir) !== undefined;
+}
+
 /** True when the package ships or builds native code (it could not run in the sandbox). */
 function needsNativeCode(dir: string, pkg: Record<string, unknown>): boolean {
   if (pkg.gypfile === true || pkg.binary !== undefined || existsSync(join(dir, "binding.gyp"))) return true;

@@ -19,6 +19,7 @@ import { installTimers, TimerTable } from "../capabilities/timers/host.js";
 import { installWebGlobals } from "../capabilities/web/host.js";
 import type { Cell } from "../engine/cell.js";
 import { installCommonJs } from "./commonjs.js";
+import { type PositionMapper, shiftedMapper, SourceRegistry } from "../diagnose/sources.js";
 import { Guest } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -57,6 +58,10 @@ export interface EnvironmentSetup {
   interruptFlag?: Int32Array | undefined;
   /** "run": a one-off program (CommonJS module/exports for scripts); "session": runs share state like a REPL. */
   mode: "run" | "session";
+  /** A one-off run's entry is an ES module: no CommonJS globals (require, module, __dirname...), as in Node. */
+  esm?: boolean;
+  /** Whether a package is installed on the host (for the hint of a refused import). */
+  hostHasPackage?: (name: string) => boolean;
 }
 
 export class Environment {
@@ -67,6 +72,8 @@ export class Environment {
   readonly hostFunctions: HostFunctions;
   readonly vfs: VirtualFs;
   readonly typescript: TypeScriptHost;
+  /** Every file the run compiled, to explain a failure. */
+  readonly sources = new SourceRegistry();
   readonly interruptFlag: Int32Array | undefined;
   /** The run in progress. */
   current: RunHooks | undefined;
@@ -95,6 +102,7 @@ export class Environment {
       run().trackPending(promise, deferred, toHandle),
     );
     this.guest = guest;
+    guest.whenNamed("stack", () => installStackTrace(guest));
 
     guest.registerOp("bundle", (name) => {
       const bundle = ctx.getString(name!);
@@ -131,12 +139,18 @@ export class Environment {
       allow: options.modules,
       transpile: typescript.transpile,
       isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
+      sources: this.sources,
+      originalPosition: (file, line, column) => typescript.originalPosition(file, line, column),
+      ...(setup.hostHasPackage && { hostHasPackage: setup.hostHasPackage }),
     });
     modules.install(rt);
     installWebGlobals(guest, (name) => modules.builtin(name));
     const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
     const makeRequire = () => modules.makeRequire(entryDir);
-    this.commonJs = installCommonJs(guest, filename, makeRequire, setup.mode === "run");
+    this.commonJs =
+      setup.esm && setup.mode === "run"
+        ? undefined
+        : installCommonJs(guest, filename, makeRequire, setup.mode === "run");
   }
 
   get ctx() {
@@ -154,10 +168,13 @@ export class Environment {
       options.typescript === true || (options.typescript === "auto" && isTypeScriptPath(filename));
     const ctx = this.ctx;
     let source = code;
+    let toOriginal: PositionMapper | undefined;
     if (entryIsTs) {
       try {
         source = typescript.transpile(code, filename, "esm", true);
+        toOriginal = (line, column) => typescript.originalPosition(filename, line, column);
       } catch (error) {
+        this.sources.add(filename, { code, kind: "text" });
         const syntax = error as SyntaxError;
         const extra = syntax.stack ? { stack: syntax.stack } : undefined;
         return {
@@ -169,7 +186,16 @@ export class Environment {
         };
       }
     }
-    if (kind === "module" && source.includes("import.meta")) source = withImportMetaUrl(source, filename);
+    const compiled =
+      kind === "module" && source.includes("import.meta") ? withImportMetaUrl(source, filename) : source;
+    toOriginal = shiftedMapper(compiled.length - source.length, toOriginal);
+    this.sources.add(filename, {
+      code: compiled,
+      kind,
+      ...(compiled !== code && { original: code }),
+      ...(toOriginal && { toOriginal }),
+    });
+    source = compiled;
     this.guest.ensureGlobals(source);
     const result =
       kind === "module"
@@ -204,6 +230,20 @@ export class Environment {
       this.cell.broken = true;
     }
   }
+}
+
+/**
+ * Installs the Error.prepareStackTrace that gives `err.stack` Node's shape (a `Name: message` line, guest frames
+ * only). Done before the first code that names `stack` runs: a program that never reads a stack never pays for it
+ * (the engine's own stack is reshaped on the host for results, and by inspect for console output).
+ */
+function installStackTrace(guest: Guest): void {
+  const ctx = guest.ctx;
+  const format = ctx.getProp(guest.bundle("stack"), "prepareStackTrace");
+  const errorCtor = ctx.getProp(ctx.global, "Error");
+  ctx.setProp(errorCtor, "prepareStackTrace", format);
+  errorCtor.dispose();
+  format.dispose();
 }
 
 /** Resolution's view of the run's filesystem: what is there, and file text. */

@@ -10,7 +10,8 @@ import { GuestThrew } from "../engine/guest-api.js";
 import type { Environment, ProgramKind, RunHooks } from "./environment.js";
 import { CloneSizeExceeded } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
-import { EXIT, type RunError, type RunResult, toRunError } from "./result.js";
+import { explain } from "./explain.js";
+import { EXIT, type RunError, type RunResult } from "./result.js";
 
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
@@ -371,10 +372,7 @@ export class Execution implements RunHooks {
   /** Records a guest exception (and disposes its handle) as the run's failure, unless the run is already ending. */
   private failWith(errorHandle: QuickJSHandle): void {
     if (!this.interrupt && !this.cell.outOfMemory) {
-      const described = this.guest.describe(errorHandle);
-      const mapper = (file: string, line: number, column: number) =>
-        this.env.typescript.originalPosition(file, line, column);
-      this.failure ??= toRunError(described.name, described.message, described.stack, mapper);
+      this.failure ??= explain(this.guest.describe(errorHandle), this.env.sources);
       this.interrupt ??= "failed";
     }
     if (errorHandle.alive) errorHandle.dispose();

@@ -22,6 +22,12 @@ return[(o,k,v)=>{d(o,k,{value:v,writable:true,configurable:true,enumerable:false
 (n,m,x)=>{const K=C[n],e=K?new K(m):new Error(m);if(!K)d(e,"name",{value:n,writable:true,configurable:true});
 for(const k in x)d(e,k,{value:x[k],writable:true,configurable:true,enumerable:true});return e}]})()`;
 
+/**
+ * Reads a thrown object's name, message and stack when its message is a string: `[name, message, stack]`, with
+ * non-strings as "". Anything else gives undefined and goes to the codec. Calls no built-in a program could replace.
+ */
+const DESCRIBE_SOURCE = `(e)=>{const s=v=>typeof v=="string"?v:"";if(typeof e.message=="string")return[s(e.name),e.message,s(e.stack)]}`;
+
 /** Called for every guest promise settled by the host: the run keeps going until it settles. */
 export type PendingHook = (
   promise: Promise<unknown>,
@@ -41,6 +47,7 @@ export class Guest implements GuestApi {
   private readonly installed = new Set<string>();
   private pattern: RegExp | undefined;
   private pristineRealm: QuickJSContext | undefined;
+  private describer: QuickJSHandle | undefined;
 
   constructor(
     readonly ctx: QuickJSContext,
@@ -139,7 +146,11 @@ export class Guest implements GuestApi {
     }
   }
 
-  /** Name, message and stack of a thrown guest value, read without running the value's own code. */
+  /**
+   * Name, message and stack of a thrown guest value. An error's own string properties are read by a few bytes of
+   * guest code (its getters may run, under the run's deadline: the error is the program's own); anything else is
+   * described by the codec, which runs none of the value's code.
+   */
   describe(thrown: QuickJSHandle): { name: string; message: string; stack?: string } {
     const ctx = this.ctx;
     const type = ctx.typeof(thrown);
@@ -148,6 +159,37 @@ export class Guest implements GuestApi {
         type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
       return { name: "Error", message: `Uncaught ${text}` };
     }
+    return this.describeError(thrown) ?? this.describeValue(thrown);
+  }
+
+  private describeError(
+    thrown: QuickJSHandle,
+  ): { name: string; message: string; stack?: string } | undefined {
+    const ctx = this.ctx;
+    this.describer ??= this.keep(
+      ctx.unwrapResult(ctx.evalCode(DESCRIBE_SOURCE, `${INTERNAL_FILE_PREFIX}describe`)),
+    );
+    const result = ctx.callFunction(this.describer, ctx.undefined, thrown);
+    if (result.error) {
+      result.error.dispose();
+      return undefined;
+    }
+    try {
+      if (ctx.typeof(result.value) !== "object") return undefined;
+      const [name, message, stack] = [0, 1, 2].map((i) => {
+        const item = ctx.getProp(result.value, i);
+        const text = readWholeString(ctx, item) ?? ctx.getString(item);
+        item.dispose();
+        return text;
+      }) as [string, string, string];
+      return stack ? { name: name || "Error", message, stack } : { name: name || "Error", message };
+    } finally {
+      result.value.dispose();
+    }
+  }
+
+  private describeValue(thrown: QuickJSHandle): { name: string; message: string; stack?: string } {
+    const ctx = this.ctx;
     try {
       const transport = this.callBundle("encode", "describe", [thrown], []);
       try {
@@ -251,6 +293,11 @@ export class Guest implements GuestApi {
 
   defineLazyGlobal(name: string, materialize: () => QuickJSHandle, options: { eager?: boolean } = {}): void {
     this.declare(name, () => this.installLazyGlobal(name, materialize), options.eager ?? false);
+  }
+
+  /** Runs `install` once, before the first code that names `name` runs. */
+  whenNamed(name: string, install: () => void): void {
+    this.declare(name, install, false);
   }
 
   defineLazyFunction(name: string, load: () => QuickJSHandle): void {

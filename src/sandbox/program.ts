@@ -1,5 +1,6 @@
 // What kind of program the code is: an ES module (import/export syntax) or a script (plain or CommonJS).
 import { init, parse } from "es-module-lexer";
+import { kindOfBrokenCode } from "../diagnose/ast.js";
 import type { ProgramKind } from "./environment.js";
 
 const ready = init;
@@ -9,7 +10,6 @@ export async function detectKind(code: string): Promise<ProgramKind> {
   try {
     return parse(code)[3] ? "module" : "script";
   } catch {
-    // The lexer could not read it; the engine reports the real syntax error when it compiles the script.
-    return "script";
+    return kindOfBrokenCode(code);
   }
 }

@@ -69,7 +69,7 @@ async function execute(
   const cell = await pool.acquire(options.memoryLimitBytes);
   let env: Environment | undefined;
   try {
-    env = newEnvironment(cell, options, vfs, "run", internal);
+    env = newEnvironment(cell, options, vfs, "run", internal, kind);
     return await new Execution(env, { code, kind, filename: options.filename, options, fetcher }).run();
   } finally {
     if (env) env.dispose();

@@ -6,8 +6,8 @@ import type { Cell } from "../engine/cell.js";
 import { nodeCrypto } from "../platform/node.js";
 import { nodeHostDirectory } from "../platform/node-fs.js";
 import { nodeConnector, nodeResolver } from "../platform/node-net.js";
-import { packageMounts } from "../platform/node-packages.js";
-import { Environment } from "./environment.js";
+import { hostHasPackage, packageMounts } from "../platform/node-packages.js";
+import { Environment, type ProgramKind } from "./environment.js";
 import type { ResolvedOptions } from "./options.js";
 
 /**
@@ -53,6 +53,8 @@ export function newEnvironment(
   vfs: VirtualFs,
   mode: "run" | "session",
   internal: InternalRunOptions = {},
+  /** A one-off run's entry kind: an ES module gets no CommonJS globals. */
+  kind?: ProgramKind,
 ): Environment {
   return new Environment({
     cell,
@@ -63,5 +65,7 @@ export function newEnvironment(
     crypto: nodeCrypto,
     interruptFlag: internal.interruptFlag,
     mode,
+    esm: kind === "module",
+    hostHasPackage,
   });
 }

@@ -4,11 +4,14 @@
 import { parse as parseCjs } from "cjs-module-lexer";
 import { parse as parseEsm } from "es-module-lexer";
 import type { QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
+import { type PositionMapper, shiftedMapper, type SourceRegistry } from "../../diagnose/sources.js";
 import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
+import { kindOfBrokenCode, positionOf } from "../../diagnose/ast.js";
 import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
 import type { Transpiler } from "./typescript.js";
 import { withImportMetaUrl } from "./import-meta.js";
+import { describeRefusal, importLocation } from "./refusal.js";
 
 export interface ModuleHostOptions {
   fs: ResolveFs;
@@ -19,7 +22,16 @@ export interface ModuleHostOptions {
   transpile: Transpiler;
   /** Whether a file is TypeScript ("auto": by extension). */
   isTypeScript(path: string): boolean;
+  /** Where the files the run compiles are recorded, to explain failures. */
+  sources: SourceRegistry;
+  /** The original position of a position in a transformed file. */
+  originalPosition(file: string, line: number, column: number): { line: number; column: number } | undefined;
+  /** Whether a package is installed on the host (for the hint of a refused import). */
+  hostHasPackage?: (name: string) => boolean;
 }
+
+/** Wraps a CommonJS file's source; the prefix shifts its first line's columns. */
+const CJS_PREFIX = "(function (exports, require, module, __filename, __dirname) {";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const REMOTE = /^(?:https?|data|blob|ftp|wss?):/i;
@@ -51,7 +63,7 @@ export class ModuleHost {
         try {
           return this.normalize(base, requested);
         } catch (error) {
-          return `${REFUSED}${encodeURIComponent((error as Error).message)}`;
+          return `${REFUSED}${encodeURIComponent(this.refusal(error, base, requested))}`;
         }
       },
     );
@@ -88,12 +100,31 @@ export class ModuleHost {
         path = resolveModule(this.options.fs, specifier, fromDir, "require");
       } catch (error) {
         if (error instanceof ResolveError && error.code === "ERR_MODULE_NOT_FOUND") {
-          throw new ResolveError(`Cannot find module '${specifier}' from ${fromDir}`, "MODULE_NOT_FOUND");
+          const { hint } = describeRefusal(error, specifier, fromDir, {
+            sources: this.options.sources,
+            hostHasPackage: this.options.hostHasPackage,
+          });
+          const message = `Cannot find module '${specifier}'`;
+          this.options.sources.noteFailure(message, hint ? { hint } : {});
+          throw new ResolveError(message, "MODULE_NOT_FOUND");
         }
         throw error;
       }
       return this.requireFile(path);
     });
+  }
+
+  /** The message of a refused import; its location and hint are noted for the run's failure. */
+  private refusal(error: unknown, base: string, requested: string): string {
+    const { sources } = this.options;
+    const importer = base.startsWith("/") ? base : this.options.cwd;
+    const { message, hint } = describeRefusal(error, requested, importer, {
+      sources,
+      hostHasPackage: this.options.hostHasPackage,
+    });
+    const location = importLocation(requested, base, sources);
+    sources.noteFailure(message, { ...(location && { location }), ...(hint && { hint }) });
+    return message;
   }
 
   private guarded<T>(fn: () => T): T | { error: Error } {
@@ -155,15 +186,61 @@ export class ModuleHost {
     const fs = this.options.fs;
     const text = fs.readText(name);
     const format = formatOf(fs, name, () => hasModuleSyntax(text));
-    if (format === "json") return `export default ${JSON.stringify(JSON.parse(text))};`;
+    if (format === "json") return `export default ${JSON.stringify(this.parseJson(text, name))};`;
     if (format === "cjs") {
       const names = this.cjsExportNames(text);
       return this.facade(`__cordon_require(${JSON.stringify(name)})`, names);
     }
-    let source = this.options.isTypeScript(name) ? this.options.transpile(text, name, "esm") : text;
-    if (source.includes("import.meta")) source = withImportMetaUrl(source, name);
+    const source = this.compiled(text, name, "esm", this.options.isTypeScript(name));
     this.guest.ensureGlobals(source);
     return source;
+  }
+
+  /** A file's source as the engine compiles it (TypeScript transformed), recorded with its way back to the text. */
+  private compiled(text: string, path: string, target: "esm" | "cjs", transform: boolean): string {
+    const { sources } = this.options;
+    let source = text;
+    let toOriginal: PositionMapper | undefined;
+    if (transform) {
+      try {
+        source = this.options.transpile(text, path, target);
+      } catch (error) {
+        sources.add(path, { code: text, kind: "text" });
+        const at = /\n {4}at (.*):(\d+):(\d+)$/.exec((error as Error).stack ?? "");
+        if (at) {
+          const location = { file: at[1]!, line: Number(at[2]), column: Number(at[3]) };
+          sources.noteFailure((error as Error).message, { location });
+        }
+        throw error;
+      }
+      if (source !== text) toOriginal = (line, column) => this.options.originalPosition(path, line, column);
+    }
+    let compiled = source;
+    if (target === "esm" && source.includes("import.meta")) compiled = withImportMetaUrl(source, path);
+    if (target === "cjs") compiled = `${CJS_PREFIX}${source}\n})`;
+    toOriginal = shiftedMapper(compiled.length - source.length - (target === "cjs" ? 3 : 0), toOriginal);
+    sources.add(path, {
+      code: compiled,
+      kind: target === "esm" ? "module" : "script",
+      ...(compiled !== text && { original: text }),
+      ...(toOriginal && { toOriginal }),
+    });
+    return compiled;
+  }
+
+  /** JSON.parse of a JSON module; a syntax error is noted at its line and column in the file. */
+  private parseJson(text: string, path: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const message = `${path}: ${(error as Error).message}`;
+      const at = /at position (\d+)/.exec(message);
+      this.options.sources.add(path, { code: text, kind: "text" });
+      const pos = at ? Number(at[1]) : text.length;
+      const { line, column } = positionOf(text, pos);
+      this.options.sources.noteFailure(message, { location: { file: path, line, column } });
+      throw new SyntaxError(message);
+    }
   }
 
   /** ES module source re-exporting a guest object: default plus every identifier-like key as a named export. */
@@ -244,19 +321,12 @@ export class ModuleHost {
     // fails again on the next require instead of leaving an empty module behind.
     let source: string | undefined;
     let json: unknown;
-    if (format === "json") json = JSON.parse(text);
-    else
-      source =
-        format === "esm" || this.options.isTypeScript(path)
-          ? this.options.transpile(text, path, "cjs")
-          : text;
+    if (format === "json") json = this.parseJson(text, path);
+    else source = this.compiled(text, path, "cjs", format === "esm" || this.options.isTypeScript(path));
     let wrapped: QuickJSHandle | undefined;
     if (source !== undefined) {
       this.guest.ensureGlobals(source);
-      const compiled = ctx.evalCode(
-        `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
-        path,
-      );
+      const compiled = ctx.evalCode(source, path);
       if (compiled.error) throw new GuestThrew(compiled.error);
       wrapped = compiled.value;
     }
@@ -299,6 +369,6 @@ export function hasModuleSyntax(source: string): boolean {
   try {
     return parseEsm(source)[3];
   } catch {
-    return false;
+    return kindOfBrokenCode(source) === "module";
   }
 }

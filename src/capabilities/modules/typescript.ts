@@ -5,6 +5,8 @@
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { transformSync } from "esbuild";
 import { transform } from "sucrase";
+import { offsetOf } from "../../diagnose/ast.js";
+import { unexpected } from "../../diagnose/syntax.js";
 
 /** `namespace X {` or `module X {` not preceded by `declare`: a value namespace. */
 const VALUE_NAMESPACE = /(^|[^\w$.])(?<!declare\s+)(?:namespace|module)\s+[A-Za-z_$][\w$.]*\s*\{/m;
@@ -82,24 +84,25 @@ function transformOnce(
   try {
     return transformWith(source, path, target, typescript);
   } catch (error) {
-    throw syntaxError(error, path);
+    throw syntaxError(error, path, source);
   }
 }
 
-/** A transformer's complaint as the SyntaxError the engine would have raised, with the file's line and column. */
-function syntaxError(error: unknown, path: string): SyntaxError {
+/** A transformer's complaint as the SyntaxError V8 would raise, at the file's line and column. */
+function syntaxError(error: unknown, path: string, source: string): SyntaxError {
   const message = String((error as Error)?.message ?? error);
   const esbuild = /:(\d+):(\d+): ERROR: (.*)/.exec(message);
   const sucrase = /^(?:Error transforming [^:]*: )?(.*?)\s*\((\d+):(\d+)\)/.exec(message);
-  const detail = esbuild
-    ? `${esbuild[3]} (${path}:${esbuild[1]}:${esbuild[2]})`
-    : sucrase
-      ? `${sucrase[1]} (${path}:${sucrase[2]}:${Number(sucrase[3]) + 1})`
-      : message;
+  const line = Number(esbuild?.[1] ?? sucrase?.[2] ?? Number.NaN);
+  const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) + 1 : Number.NaN;
+  let detail = esbuild?.[3] ?? sucrase?.[1] ?? message;
+  if (Number.isNaN(line)) return new SyntaxError(detail);
+  if (/^(Unexpected|Expected|Unterminated)/.test(detail)) {
+    const pos = offsetOf(source, line, column);
+    detail = /^Unterminated/.test(detail) ? "Invalid or unexpected token" : unexpected(source, pos);
+  }
   const result = new SyntaxError(detail);
-  const line = esbuild?.[1] ?? sucrase?.[2];
-  const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) + 1 : undefined;
-  if (line !== undefined) result.stack = `SyntaxError: ${detail}\n    at ${path}:${line}:${column}`;
+  result.stack = `SyntaxError: ${detail}\n    at ${path}:${line}:${column}`;
   return result;
 }
 

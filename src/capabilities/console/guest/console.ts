@@ -211,8 +211,10 @@ export function createConsole(deps: ConsoleDeps) {
     error: warn,
     trace: function trace(...args) {
       const message = args.length === 0 ? "" : formatArgs(args);
-      const frames = (new Error().stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
-      emit(2, [message === "" ? "Trace" : `Trace: ${message}`, ...frames.slice(1)].join("\n"));
+      const frames = (new Error().stack ?? "")
+        .split("\n")
+        .filter((line) => /^\s+at /.test(line) && !line.includes("cordon:"));
+      emit(2, [message === "" ? "Trace" : `Trace: ${message}`, ...frames].join("\n"));
     },
     dir: (value, options) => emit(1, deps.inspect(value, { customInspect: false, ...(options as object) })),
     table,

@@ -1,0 +1,83 @@
+// The source text of every file a run compiled, kept by reference (no copies) so that a failure can be explained:
+// the executed code (what the engine compiled: transformed TypeScript, wrapped CommonJS) and, when it differs, the
+// original text with a way to map positions back to it.
+import { parseSource, positionOf, type SourceKind } from "./ast.js";
+import { v8SyntaxMessage } from "./syntax.js";
+
+/** Maps a 1-based position in executed code to the original file. */
+export type PositionMapper = (line: number, column: number) => { line: number; column: number } | undefined;
+
+export interface SourceRecord {
+  /** What the engine compiled. */
+  code: string;
+  /** How to parse `code`; "text" for a file that never compiled (kept for code frames only). */
+  kind: SourceKind | "text";
+  /** The file as written, when the engine compiled something else. */
+  original?: string;
+  toOriginal?: PositionMapper;
+}
+
+/** A failure whose location the host knows better than the engine (a refused import, say). */
+export interface KnownFailure {
+  location?: { file: string; line: number; column: number };
+  hint?: string;
+}
+
+export class SourceRegistry {
+  private readonly records = new Map<string, SourceRecord>();
+  private readonly failures = new Map<string, KnownFailure>();
+
+  add(file: string, record: SourceRecord): void {
+    this.records.set(file, record);
+  }
+
+  get(file: string): SourceRecord | undefined {
+    return this.records.get(file);
+  }
+
+  /** Remembers where the failure with this message happened, for the error the engine makes of it. */
+  noteFailure(message: string, failure: KnownFailure): void {
+    if (this.failures.size > 64) this.failures.clear();
+    this.failures.set(message, failure);
+  }
+
+  failure(message: string): KnownFailure | undefined {
+    return this.failures.get(message);
+  }
+
+  /**
+   * The first compiled file that does not parse, with V8's message: the engine can report a module that failed to
+   * compile as a failed link of its importer ("Could not find export ...").
+   */
+  firstSyntaxError():
+    | { message: string; location: { file: string; line: number; column: number } }
+    | undefined {
+    for (const [file, record] of this.records) {
+      if (record.kind === "text") continue;
+      const failed = parseSource(record.code, record.kind).error;
+      if (!failed) continue;
+      const at = positionOf(record.code, failed.pos);
+      const mapped = record.toOriginal?.(at.line, at.column) ?? at;
+      return {
+        message: v8SyntaxMessage(record.code, failed, record.kind),
+        location: { file, line: mapped.line, column: mapped.column },
+      };
+    }
+    return undefined;
+  }
+
+  /** The original text of `file`, for code frames. */
+  originalText(file: string): string | undefined {
+    const record = this.records.get(file);
+    return record?.original ?? record?.code;
+  }
+}
+
+/** A mapper for code compiled with `prefix` characters added before its first line, then mapped by `next`. */
+export function shiftedMapper(prefix: number, next?: PositionMapper): PositionMapper | undefined {
+  if (prefix === 0) return next;
+  return (line, column) => {
+    const col = line === 1 ? Math.max(1, column - prefix) : column;
+    return next ? next(line, col) : { line, column: col };
+  };
+}
