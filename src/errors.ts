@@ -20,12 +20,12 @@ export class CordonError extends Error {
 }
 
 /** Thrown synchronously (or as a rejection of run()) when the host passes a bad option. */
-export class InvalidOptionError extends TypeError {
-  readonly code = "ERR_CORDON_INVALID_OPTION" as const;
+export class InvalidOptionError extends CordonError {
+  override name = "InvalidOptionError";
   readonly option: string;
-  constructor(option: string, message: string) {
-    super(`cordon: option \`${option}\` ${message}`);
-    this.name = "TypeError";
+  /** `message` is what is wrong with the option; `exact`: it is the whole message already. */
+  constructor(option: string, message: string, exact = false) {
+    super("ERR_CORDON_INVALID_OPTION", exact ? message : `cordon: option \`${option}\` ${message}`);
     this.option = option;
   }
 }
@@ -78,5 +78,37 @@ export class BusyError extends CordonError {
   override name = "BusyError";
   constructor(message: string) {
     super("ERR_CORDON_BUSY", message);
+  }
+}
+
+/**
+ * The CordonError a worker thread reported, rebuilt on the caller's side as the same class (so `instanceof` works
+ * whatever the isolation); undefined when `code` is not one of cordon's.
+ */
+export function reviveCordonError(shape: {
+  message: string;
+  code?: string;
+  option?: string;
+}): CordonError | undefined {
+  const { message } = shape;
+  switch (shape.code) {
+    case "ERR_CORDON_INVALID_OPTION":
+      return new InvalidOptionError(shape.option ?? "", message, true);
+    case "ERR_CORDON_TIMEOUT":
+      return new TimeoutError(message);
+    case "ERR_CORDON_MEMORY_LIMIT":
+      return new MemoryLimitError(message);
+    case "ERR_CORDON_RESULT_TOO_LARGE":
+      return new ResultTooLargeError(message);
+    case "ERR_CORDON_INTERNAL":
+      return new InternalError(message);
+    case "ERR_CORDON_ABORTED":
+      return new AbortError(message);
+    case "ERR_CORDON_DISPOSED":
+      return new DisposedError(message);
+    case "ERR_CORDON_BUSY":
+      return new BusyError(message);
+    default:
+      return undefined;
   }
 }

@@ -11,6 +11,18 @@ export {
   ResultTooLargeError,
   TimeoutError,
 } from "./errors.js";
+export {
+  type CodeLanguage,
+  type ExtractCodeOptions,
+  type ExtractedCode,
+  extractCode,
+} from "./feedback/extract-code.js";
+export {
+  type FormatErrorOptions,
+  type FormattableError,
+  type FormattableResult,
+  formatError,
+} from "./feedback/format-error.js";
 export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
 export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
 export { WorkerPool, type WorkerPoolOptions } from "./pool/pool.js";

@@ -1,6 +1,6 @@
 // Limits: wall-clock time, engine memory, engine stack, and the size and shape of the result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type RunResult, run, type Sandbox } from "../src/index.js";
+import { createSandbox, InvalidOptionError, type RunResult, run, type Sandbox } from "../src/index.js";
 
 const MiB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -99,7 +99,7 @@ describe("memory", () => {
   });
 
   it("rejects memoryLimitBytes below 16 MiB with a TypeError naming the option", async () => {
-    await expect(run("1", { memoryLimitBytes: 8 * MiB })).rejects.toThrow(TypeError);
+    await expect(run("1", { memoryLimitBytes: 8 * MiB })).rejects.toThrow(InvalidOptionError);
     await expect(run("1", { memoryLimitBytes: 8 * MiB })).rejects.toThrow(/memoryLimitBytes/);
     await expect(sb.run("1", { memoryLimitBytes: 16 * MiB - 1 })).rejects.toMatchObject({
       name: "TypeError",

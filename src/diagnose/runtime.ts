@@ -10,6 +10,8 @@ export interface Refined {
   message: string;
   /** The expression a hint may talk about (a callee, an accessed object). */
   subject?: AnyNode;
+  /** A destructured parameter whose value is unknown here: its index, and the message given the argument. */
+  parameter?: { index: number; message: (argument: "missing" | "null" | "undefined") => string };
 }
 
 type Finder = (ast: AnyNode, code: string, pos: number, match: RegExpExecArray) => Refined | undefined;
@@ -21,6 +23,9 @@ const PLAIN: Record<string, string> = {
   "cannot convert symbol to string": "Cannot convert a Symbol value to a string",
   "empty array": "Reduce of empty array with no initial value",
   "stack overflow": "Maximum call stack size exceeded",
+  "invalid repeat count": "Invalid count value",
+  "unexpected token: 'object'": '"[object Object]" is not valid JSON',
+  "unexpected token: 'undefined'": '"undefined" is not valid JSON',
 };
 
 const RULES: [RegExp, Finder][] = [
@@ -28,6 +33,10 @@ const RULES: [RegExp, Finder][] = [
   [
     /^(.+) is not initialized$/,
     (ast, _code, pos, m) => identifier(ast, pos, m[1]!, `Cannot access '${m[1]}' before initialization`),
+  ],
+  [
+    /^cannot read property 'Symbol\.iterator' of (?:undefined|null)$/,
+    (ast, code, pos) => iterable(ast, code, pos),
   ],
   [
     /^cannot read property '(.*)' of (undefined|null)$/s,
@@ -41,6 +50,7 @@ const RULES: [RegExp, Finder][] = [
   [/^not a constructor$/, (ast, code, pos) => call(ast, code, pos, true)],
   [/^'(.+)' is read-only$/, (ast, code, pos, m) => constant(ast, code, pos, m[1]!)],
   [/^value is not iterable$/, (ast, code, pos) => iterable(ast, code, pos)],
+  [/^Cannot convert undefined or null to object$/, (ast, code, pos) => destructure(ast, code, pos)],
 ];
 
 /** The precise position and V8 message of an engine error at `pos` (offset in `code`), when the tree tells. */
@@ -151,31 +161,88 @@ function member(
     };
   }
   return {
-    pos: accessPosition(found, code),
+    pos: calledAt(ast, found, code) ?? accessPosition(found, code),
     message: `Cannot read properties of ${what} (reading '${key}')`,
     subject: found.object as AnyNode,
   };
 }
 
-function call(ast: AnyNode, code: string, pos: number, construct: boolean): Refined | undefined {
-  // The engine points just inside the argument list of the failing call: the call whose callee ends last before it.
-  let best: AnyNode | undefined;
+/**
+ * V8 points at the `.` (or `?.`, `[`) of a method called on undefined or null when the object is the result of a
+ * call (`f().x.y()`), and at the method's name otherwise.
+ */
+function calledAt(ast: AnyNode, member: AnyNode, code: string): number | undefined {
+  let called = false;
   walk(ast, (node) => {
-    if ((node.type === "CallExpression" || node.type === "NewExpression") && node.end >= pos) {
-      const callee = node.callee as AnyNode;
-      if (callee.end <= pos && (!best || callee.end > (best.callee as AnyNode).end)) best = node;
-    }
-    return node.end >= pos;
+    if (called || node.end < member.start || node.start > member.end) return false;
+    if (node.type === "CallExpression" && node.callee === member) called = true;
+    return !called;
   });
-  best ??= firstFrom(ast, pos, (node) => node.type === "CallExpression" || node.type === "NewExpression");
-  if (!best) return undefined;
-  const callee = best.callee as AnyNode;
-  const isNew = construct || best.type === "NewExpression";
+  if (!called) return undefined;
+  const object = member.object as AnyNode;
+  let hasCall = false;
+  walk(object, (node) => {
+    if (node.type === "CallExpression") hasCall = true;
+    return !hasCall && node.type !== "FunctionExpression" && node.type !== "ArrowFunctionExpression";
+  });
+  if (!hasCall) return undefined;
+  const at = code.slice(object.end, (member.property as AnyNode).start).search(/\?\.|\.|\[/);
+  return at < 0 ? undefined : object.end + at;
+}
+
+function call(ast: AnyNode, code: string, pos: number, construct: boolean): Refined | undefined {
+  const found = enclosingCall(ast, code, pos);
+  if (!found) return undefined;
+  const callee = found.callee as AnyNode;
+  const isNew = construct || found.type === "NewExpression";
+  const iterated = !isNew && isIterated(ast, found) ? " or its return value is not iterable" : "";
   return {
-    pos: isNew ? callee.start : accessPosition(callee, code),
-    message: `${render(callee, code)} is not a ${isNew ? "constructor" : "function"}`,
+    pos: isNew ? found.start : accessPosition(callee, code),
+    message: `${render(callee, code)} is not a ${isNew ? "constructor" : "function"}${iterated}`,
     subject: callee,
   };
+}
+
+/** Whether `expression` is iterated (for-of, spread, array destructuring): V8 words a failed call there differently. */
+function isIterated(ast: AnyNode, expression: AnyNode): boolean {
+  let iterated = false;
+  walk(ast, (node) => {
+    if (iterated || node.end < expression.start || node.start > expression.end) return false;
+    if (
+      (node.type === "ForOfStatement" && node.right === expression) ||
+      (node.type === "SpreadElement" && node.argument === expression) ||
+      (node.type === "VariableDeclarator" &&
+        (node.id as AnyNode).type === "ArrayPattern" &&
+        node.init === expression)
+    ) {
+      iterated = true;
+    }
+    return !iterated;
+  });
+  return iterated;
+}
+
+/**
+ * The call (or `new`) the engine's position `pos` belongs to: the engine points at the callee's property or just
+ * inside the argument list. The call whose callee position is `pos`, else the innermost whose callee ends before it.
+ */
+export function enclosingCall(ast: AnyNode, code: string, pos: number): AnyNode | undefined {
+  let exact: AnyNode | undefined;
+  let best: AnyNode | undefined;
+  walk(ast, (node) => {
+    if (node.end < pos || node.start > pos) return node.start <= pos;
+    if (node.type === "CallExpression" || node.type === "NewExpression") {
+      const callee = node.callee as AnyNode;
+      if (accessPosition(callee, code) === pos || callee.start === pos) exact ??= node;
+      else if (callee.end <= pos && (!best || callee.end > (best.callee as AnyNode).end)) best = node;
+    }
+    return true;
+  });
+  return (
+    exact ??
+    best ??
+    firstFrom(ast, pos, (node) => node.type === "CallExpression" || node.type === "NewExpression")
+  );
 }
 
 function constant(ast: AnyNode, code: string, pos: number, name: string): Refined | undefined {
@@ -188,9 +255,10 @@ function constant(ast: AnyNode, code: string, pos: number, name: string): Refine
     );
   });
   if (!found) return undefined;
+  const target = (found.type === "AssignmentExpression" ? found.left : found.argument) as AnyNode;
   const at =
-    found.type === "AssignmentExpression"
-      ? (operatorAfter(code, (found.left as AnyNode).end, found.operator as string) ?? found.start)
+    found.type === "AssignmentExpression" || !found.prefix
+      ? (operatorAfter(code, target.end, found.operator as string) ?? found.start)
       : found.start;
   return { pos: at, message: "Assignment to constant variable." };
 }
@@ -214,6 +282,69 @@ function iterable(ast: AnyNode, code: string, pos: number): Refined | undefined 
   });
   if (!subject) return undefined;
   return { pos: subject.start, message: `${render(subject, code)} is not iterable`, subject };
+}
+
+/** "Cannot destructure property 'a' of 'x' as it is null." at the pattern's first property. */
+function destructure(ast: AnyNode, code: string, pos: number): Refined | undefined {
+  let value: AnyNode | undefined;
+  let pattern: AnyNode | undefined;
+  let index = -1;
+  firstFrom(ast, pos, (node, parent) => {
+    if (pattern) return false;
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "ObjectPattern") {
+      [pattern, value] = [node.id as AnyNode, node.init as AnyNode | undefined];
+    } else if (node.type === "AssignmentExpression" && (node.left as AnyNode).type === "ObjectPattern") {
+      [pattern, value] = [node.left as AnyNode, node.right as AnyNode];
+    } else if (node.type === "ObjectPattern" && (parent?.params as AnyNode[] | undefined)?.includes(node)) {
+      pattern = node;
+      index = (parent!.params as AnyNode[]).indexOf(node);
+    }
+    if (pattern && pattern.start < pos && node.start < pos) pattern = undefined;
+    return pattern !== undefined;
+  });
+  if (!pattern) return undefined;
+  const first = (pattern.properties as AnyNode[])[0];
+  const key = first?.type === "Property" && !first.computed ? (first.key as AnyNode) : undefined;
+  const name = key ? (key.type === "Identifier" ? (key.name as string) : String(key.value)) : undefined;
+  const kind = value ? nullishKind(ast, value) : undefined;
+  const subject = value ? render(value, code) : undefined;
+  const at = key?.start ?? pattern.start;
+  if (name && subject && kind) {
+    return { pos: at, message: `Cannot destructure property '${name}' of '${subject}' as it is ${kind}.` };
+  }
+  const what = subject ? `'${subject}'` : "the value";
+  const refined: Refined = {
+    pos: at,
+    message: `Cannot destructure ${name ? `property '${name}' of ` : ""}${what} as it is undefined or null.`,
+  };
+  if (index >= 0 && name) {
+    refined.parameter = {
+      index,
+      message: (argument) => {
+        const kind = argument === "null" ? "null" : "undefined";
+        return `Cannot destructure property '${name}' of '${kind}' as it is ${kind}.`;
+      },
+    };
+  }
+  return refined;
+}
+
+/** Whether an expression is surely null or undefined: a literal, or a constant bound to one. */
+function nullishKind(ast: AnyNode, value: AnyNode): "null" | "undefined" | undefined {
+  if (value.type === "Literal" && value.value === null) return "null";
+  if (value.type === "Identifier" && value.name === "undefined") return "undefined";
+  if (value.type !== "Identifier") return undefined;
+  let kind: "null" | "undefined" | undefined;
+  walk(ast, (node, parent) => {
+    if (node.type === "VariableDeclarator" && (node.id as AnyNode).type === "Identifier") {
+      if ((node.id as AnyNode).name === value.name && parent?.kind === "const") {
+        const init = node.init as AnyNode | undefined;
+        kind = init ? nullishKind(ast, init) : "undefined";
+      }
+    }
+    return true;
+  });
+  return kind;
 }
 
 /** Offset of `operator` after `from`, skipping white space and comments. */

@@ -1,8 +1,8 @@
 // The source text of every file a run compiled, kept by reference (no copies) so that a failure can be explained:
 // the executed code (what the engine compiled: transformed TypeScript, wrapped CommonJS) and, when it differs, the
 // original text with a way to map positions back to it.
-import { parseSource, positionOf, type SourceKind } from "./ast.js";
-import { v8SyntaxMessage } from "./syntax.js";
+import { type AnyNode, parseSource, positionOf, type SourceKind } from "./ast.js";
+import { v8Syntax } from "./syntax.js";
 
 /** Maps a 1-based position in executed code to the original file. */
 export type PositionMapper = (line: number, column: number) => { line: number; column: number } | undefined;
@@ -56,14 +56,43 @@ export class SourceRegistry {
       if (record.kind === "text") continue;
       const failed = parseSource(record.code, record.kind).error;
       if (!failed) continue;
-      const at = positionOf(record.code, failed.pos);
+      const v8 = v8Syntax(record.code, failed, record.kind);
+      const at = positionOf(record.code, v8.pos);
       const mapped = record.toOriginal?.(at.line, at.column) ?? at;
-      return {
-        message: v8SyntaxMessage(record.code, failed, record.kind),
-        location: { file, line: mapped.line, column: mapped.column },
-      };
+      return { message: v8.message, location: { file, line: mapped.line, column: mapped.column } };
     }
     return undefined;
+  }
+
+  /**
+   * Node's message and the place of an import of a name `module` does not export: the engine says only "Could not
+   * find export 'x' in module '/m.js'". The importing file is the one whose import of that name names that module.
+   */
+  missingExport(engineMessage: string): { message: string; file?: string; pos?: number } | undefined {
+    const match = /^Could not find export '(.+)' in module '(.+)'$/.exec(engineMessage);
+    if (!match) return undefined;
+    const [, name, module] = match as unknown as [string, string, string];
+    const stem = (path: string) => path.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    for (const [file, record] of this.records) {
+      if (record.kind !== "module") continue;
+      const { ast } = parseSource(record.code, "module");
+      for (const statement of (ast?.body as AnyNode[] | undefined) ?? []) {
+        const source = statement.source as AnyNode | undefined;
+        if (statement.type !== "ImportDeclaration" || !source || stem(String(source.value)) !== stem(module))
+          continue;
+        for (const specifier of statement.specifiers as AnyNode[]) {
+          const imported = specifier.imported as AnyNode | undefined;
+          if (imported && (imported.name ?? imported.value) === name) {
+            return {
+              message: `The requested module '${String(source.value)}' does not provide an export named '${name}'`,
+              file,
+              pos: imported.start,
+            };
+          }
+        }
+      }
+    }
+    return { message: `The requested module '${module}' does not provide an export named '${name}'` };
   }
 
   /** The original text of `file`, for code frames. */

@@ -45,35 +45,99 @@ const PUNCTUATORS = [
   "**",
 ];
 
-/** V8's message for the parser's complaint at `error.pos` in `code`. */
-export function v8SyntaxMessage(code: string, error: SyntaxErrorAt, kind: SourceKind): string {
+/** V8's message for the parser's complaint at `error.pos` in `code`, and where V8 points for it. */
+export function v8Syntax(
+  code: string,
+  error: SyntaxErrorAt,
+  kind: SourceKind,
+): { message: string; pos: number } {
   const { message, pos } = error;
-  const redeclared = /^Identifier '(.+)' has already been declared$/.exec(message);
-  if (redeclared) return message;
+  const at = (text: string, where = pos) => ({ message: text, pos: where });
+  if (/^Identifier '(.+)' has already been declared$/.test(message)) return at(message);
+  const duplicate = /^Duplicate export '(.+)'$/.exec(message);
+  if (duplicate) return at(`Duplicate export of '${duplicate[1]}'`);
   if (/^Unterminated (string constant|template|regular expression|comment)/.test(message)) {
-    return message.includes("template")
-      ? "Unterminated template literal"
-      : message.includes("regular")
-        ? "Invalid regular expression: missing /"
-        : "Invalid or unexpected token";
+    return at(
+      message.includes("template")
+        ? "Unterminated template literal"
+        : message.includes("regular")
+          ? "Invalid regular expression: missing /"
+          : "Invalid or unexpected token",
+    );
   }
-  if (/^'return' outside of function/.test(message)) return "Illegal return statement";
+  if (/^'return' outside of function/.test(message)) return at("Illegal return statement");
   if (/^Assigning to rvalue|^Invalid left-hand side/.test(message))
-    return "Invalid left-hand side in assignment";
+    return at("Invalid left-hand side in assignment");
   if (/^Cannot use keyword 'await' outside an async function|^'await' is only allowed/.test(message)) {
-    return "await is only valid in async functions and the top level bodies of modules";
+    return at("await is only valid in async functions and the top level bodies of modules");
   }
   if (/^'import' and 'export' may appear only with 'sourceType: module'/.test(message)) {
-    return code.startsWith("export", pos)
-      ? "Unexpected token 'export'"
-      : "Cannot use import statement outside a module";
+    return at(
+      code.startsWith("export", pos)
+        ? "Unexpected token 'export'"
+        : "Cannot use import statement outside a module",
+    );
   }
-  if (/^Unexpected character/.test(message)) return "Invalid or unexpected token";
+  if (/^Unexpected character/.test(message)) return at("Invalid or unexpected token");
   if (/^(Unexpected token|Unexpected keyword|The keyword|Unexpected reserved word)/.test(message)) {
-    if (insideCallArguments(code, pos, kind)) return "missing ) after argument list";
-    return unexpected(code, pos);
+    const { tokens, open } = tokensBefore(code, pos, kind);
+    const last = tokens[tokens.length - 1];
+    const beforeLast = tokens[tokens.length - 2];
+    if (last?.type === "name" && last.value === "await") {
+      return at("await is only valid in async functions and the top level bodies of modules", last.start);
+    }
+    if (last?.type === "name" && beforeLast?.type === "const" && /^[;,]/.test(code.slice(pos).trimStart())) {
+      return at("Missing initializer in const declaration", last.start);
+    }
+    const innermost = open[open.length - 1];
+    if (innermost?.call && last && last.type !== "," && last.type !== "(" && pos < code.length) {
+      return at("missing ) after argument list", last.start);
+    }
+    return at(unexpected(code, pos));
   }
-  return message;
+  return at(message);
+}
+
+interface Token {
+  type: string;
+  value: unknown;
+  start: number;
+}
+
+/**
+ * The tokens before `pos`, and the brackets still open there (`call`: a `(` that follows a callee, where V8 says
+ * "missing ) after argument list" when an argument is not followed by `,` or `)`).
+ */
+function tokensBefore(
+  code: string,
+  pos: number,
+  kind: SourceKind,
+): { tokens: Token[]; open: { call: boolean }[] } {
+  const tokens: Token[] = [];
+  const open: { call: boolean }[] = [];
+  try {
+    for (const token of tokenizer(code, { ecmaVersion: "latest", sourceType: kind, allowHashBang: true })) {
+      if (token.start >= pos) break;
+      const label = token.type.label;
+      const previous = tokens[tokens.length - 1];
+      if (label === "(" || label === "[" || label === "{" || label === "${") {
+        const call =
+          label === "(" &&
+          previous !== undefined &&
+          (previous.type === "name" ||
+            previous.type === ")" ||
+            previous.type === "]" ||
+            previous.type === "`");
+        open.push({ call });
+      } else if (label === ")" || label === "]" || label === "}") {
+        open.pop();
+      }
+      tokens.push({ type: label, value: (token as { value?: unknown }).value, start: token.start });
+    }
+  } catch {
+    // the tokenizer stops at the bad token; what it read is enough
+  }
+  return { tokens, open };
 }
 
 /** "Unexpected token ')'", "Unexpected identifier 'x'", "Unexpected string", ... for the token at `pos`. */
@@ -95,39 +159,4 @@ export function unexpected(code: string, pos: number): string {
   if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(code[i + 1] ?? ""))) return "Unexpected number";
   const punctuator = PUNCTUATORS.find((p) => code.startsWith(p, i)) ?? ch;
   return `Unexpected token '${punctuator}'`;
-}
-
-/**
- * Whether `pos` sits in the argument list of a call, after an argument (where V8 says "missing ) after argument
- * list"): the innermost open bracket before it is a `(` that follows a callee, and the last token is not `,` or `(`.
- */
-function insideCallArguments(code: string, pos: number, kind: SourceKind): boolean {
-  const open: { paren: boolean; call: boolean }[] = [];
-  let previous: { type: string; value: unknown } | undefined;
-  let last: { type: string; value: unknown } | undefined;
-  try {
-    for (const token of tokenizer(code, { ecmaVersion: "latest", sourceType: kind, allowHashBang: true })) {
-      if (token.start >= pos) break;
-      const label = token.type.label;
-      if (label === "(" || label === "[" || label === "{" || label === "${") {
-        const callee =
-          label === "(" &&
-          previous !== undefined &&
-          (previous.type === "name" ||
-            previous.type === ")" ||
-            previous.type === "]" ||
-            previous.type === "`");
-        open.push({ paren: label === "(", call: callee });
-      } else if (label === ")" || label === "]" || label === "}") {
-        open.pop();
-      }
-      previous = { type: label, value: (token as { value?: unknown }).value };
-      last = previous;
-    }
-  } catch {
-    // the tokenizer stops at the bad token; what it read is enough
-  }
-  const innermost = open[open.length - 1];
-  if (!innermost?.paren || !innermost.call || !last) return false;
-  return last.type !== "," && last.type !== "(";
 }

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
-import { InvalidOptionError } from "../errors.js";
+import { InvalidOptionError, reviveCordonError } from "../errors.js";
 import type { CallRequest, FromWorker, ToWorker, WorkerMemory } from "./protocol.js";
 import { SHARED_BYTES, SLOT } from "./protocol.js";
 import type { Outcome, StopReason, Task } from "./task.js";
@@ -258,7 +258,11 @@ export class PoolWorker {
         this.state = "idle";
         this.worker.unref();
         if (message.type === "result") task.complete(message.result);
-        else task.reject(Object.assign(new Error(message.error.message), message.error));
+        else
+          task.reject(
+            reviveCordonError(message.error) ??
+              Object.assign(new Error(message.error.message), message.error),
+          );
         this.events.idle(this);
         return;
       }

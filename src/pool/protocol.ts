@@ -81,7 +81,7 @@ export type FromWorker =
   | {
       type: "failed";
       id: number;
-      error: { name: string; message: string; code?: string };
+      error: { name: string; message: string; code?: string; option?: string };
       memory: WorkerMemory;
     };
 

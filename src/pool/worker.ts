@@ -177,7 +177,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
       }
       message = { type: "result", id: run.id, result: postable(result), memory: memory() };
     } catch (error) {
-      const { name, message: text, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+      const { name, message: text, code, option } = error as Record<string, unknown>;
       message = {
         type: "failed",
         id: run.id,
@@ -185,6 +185,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
           name: typeof name === "string" ? name : "Error",
           message: typeof text === "string" ? text : String(error),
           ...(typeof code === "string" ? { code } : {}),
+          ...(typeof option === "string" ? { option } : {}),
         },
         memory: memory(),
       };

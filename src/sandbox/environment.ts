@@ -146,7 +146,7 @@ export class Environment {
     modules.install(rt);
     installWebGlobals(guest, (name) => modules.builtin(name));
     const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
-    const makeRequire = () => modules.makeRequire(entryDir);
+    const makeRequire = () => modules.makeRequire(entryDir, filename);
     this.commonJs =
       setup.esm && setup.mode === "run"
         ? undefined

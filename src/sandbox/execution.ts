@@ -10,7 +10,7 @@ import { GuestThrew } from "../engine/guest-api.js";
 import type { Environment, ProgramKind, RunHooks } from "./environment.js";
 import { CloneSizeExceeded } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
-import { explain } from "./explain.js";
+import { explain, markdownFailure } from "./explain.js";
 import { EXIT, type RunError, type RunResult } from "./result.js";
 
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
@@ -47,6 +47,8 @@ export class Execution implements RunHooks {
   private value: { value: unknown } | undefined;
   private returned: { value: unknown } | undefined;
   private failure: RunError | undefined;
+  /** Where the guest was when the deadline interrupted it (the engine's stack of the interrupt). */
+  private interruptedAt: string | undefined;
   private exitRequested: number | undefined;
   private guestExitCode: number | undefined;
   private readonly pendingCalls = new Set<PendingCall>();
@@ -139,6 +141,12 @@ export class Execution implements RunHooks {
   private start(): void {
     this.loopTime = performance.now();
     const { code, kind, filename } = this.request;
+    const markdown = markdownFailure(code, filename);
+    if (markdown) {
+      this.failure = markdown;
+      this.interrupt = "failed";
+      return;
+    }
     const evaluated = this.env.evaluate(code, kind, filename);
     if (evaluated.error) {
       this.failWith(evaluated.error);
@@ -374,6 +382,10 @@ export class Execution implements RunHooks {
     if (!this.interrupt && !this.cell.outOfMemory) {
       this.failure ??= explain(this.guest.describe(errorHandle), this.env.sources);
       this.interrupt ??= "failed";
+    } else if (this.interrupt === "timeout" && this.interruptedAt === undefined) {
+      // The engine's own error for the interrupt: its data properties are read without running guest code.
+      const dumped = this.guest.ctx.dump(errorHandle) as { stack?: unknown } | undefined;
+      this.interruptedAt = typeof dumped?.stack === "string" ? dumped.stack : "";
     }
     if (errorHandle.alive) errorHandle.dispose();
   }
@@ -448,10 +460,16 @@ export class Execution implements RunHooks {
       });
     }
     if (this.interrupt === "timeout") {
-      return fail(EXIT.timeout, {
-        name: "TimeoutError",
-        message: `the run took longer than timeoutMs (${timeoutMs} ms); raise timeoutMs to allow longer runs`,
-      });
+      const message = `the run took longer than timeoutMs (${timeoutMs} ms); raise timeoutMs to allow longer runs`;
+      const error = explain(
+        { name: "TimeoutError", message, stack: this.interruptedAt },
+        this.env.sources,
+        true,
+      );
+      if (error.location) {
+        error.hint = `the program was still running at ${error.location.file}:${error.location.line}: look for a loop that never ends there`;
+      }
+      return fail(EXIT.timeout, error);
     }
     if (this.interrupt === "abort") {
       return fail(EXIT.aborted, { name: "AbortError", message: "the run was aborted by its signal" });

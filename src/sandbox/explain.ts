@@ -1,6 +1,5 @@
 // A guest failure explained for whoever must fix it: the exact location in the original source, V8's message, a
-// code frame, guest-only stack frames and a hint. Runs only when a run failed; parses only the file that failed.
-import { type ErrorLocation, INTERNAL_FILE_PREFIX, type RunError } from "./result.js";
+// code frame, guest-only stack frames and a hint. Runs only when a run failed; parses only the files it needs.
 import { type AnyNode, offsetOf, parseSource, positionOf } from "../diagnose/ast.js";
 import { codeFrame } from "../diagnose/frame.js";
 import {
@@ -11,9 +10,11 @@ import {
   looksLikeMarkdown,
   MARKDOWN_HINT,
 } from "../diagnose/hints.js";
-import { refineRuntime, v8Message } from "../diagnose/runtime.js";
-import type { SourceRegistry } from "../diagnose/sources.js";
-import { v8SyntaxMessage } from "../diagnose/syntax.js";
+import { callOf, DIGITS_MESSAGES, inErrorConstructor, loopAt, newAt } from "../diagnose/position.js";
+import { enclosingCall, refineRuntime, v8Message } from "../diagnose/runtime.js";
+import type { SourceRecord, SourceRegistry } from "../diagnose/sources.js";
+import { v8Syntax } from "../diagnose/syntax.js";
+import { type ErrorLocation, INTERNAL_FILE_PREFIX, type RunError } from "./result.js";
 
 export interface Described {
   name: string;
@@ -30,20 +31,31 @@ interface Frame {
   column: number;
   /** The position in the code the engine ran, before mapping to the original file. */
   raw: { line: number; column: number };
+  /** A built-in or sandbox frame was above this one: the error came from inside a call this frame made. */
+  called: boolean;
 }
 
 /** The guest's own frames of an engine stack, parsed. */
 export function guestFrames(stack: string | undefined): Frame[] {
   const frames: Frame[] = [];
+  let skipped = false;
   for (const text of (stack ?? "").split("\n")) {
+    if (/\(native\)$/.test(text)) {
+      skipped = true;
+      continue;
+    }
     const match = FRAME.exec(text);
     if (!match) continue;
     const file = match[2]!;
-    if (file.startsWith(INTERNAL_FILE_PREFIX) || file === "<input>" || file === "native") continue;
+    if (file.startsWith(INTERNAL_FILE_PREFIX) || file === "<input>" || file === "native") {
+      skipped = true;
+      continue;
+    }
     const fn = match[1] && match[1] !== "<eval>" && match[1] !== "<anonymous>" ? match[1] : undefined;
     const line = Number(match[3]);
     const column = Number(match[4]);
-    frames.push({ fn, file, line, column, raw: { line, column } });
+    frames.push({ fn, file, line, column, raw: { line, column }, called: skipped });
+    skipped = false;
   }
   return frames;
 }
@@ -53,51 +65,107 @@ function frameText(frame: Frame): string {
   return frame.fn ? `    at ${frame.fn} (${where})` : `    at ${where}`;
 }
 
-/** Shapes a guest failure into a RunError; `sources` are the files the run compiled. */
-export function explain(described: Described, sources: SourceRegistry): RunError {
-  let { name, message } = described;
-  const engineMessage = message;
-  const frames = guestFrames(described.stack);
-  for (const frame of frames) {
-    const mapped = sources.get(frame.file)?.toOriginal?.(frame.line, frame.column);
-    if (mapped) Object.assign(frame, mapped);
-  }
-  let location: ErrorLocation | undefined = frames[0] && {
-    file: frames[0].file,
-    line: frames[0].line,
-    column: frames[0].column,
-  };
-  let hint: string | undefined;
+/** The parsed files of one explanation (each parsed once). */
+class Trees {
+  private readonly cache = new Map<string, AnyNode | undefined>();
+  constructor(readonly sources: SourceRegistry) {}
 
-  const known = sources.failure(message);
+  record(file: string): (SourceRecord & { kind: "module" | "script" }) | undefined {
+    const record = this.sources.get(file);
+    return record && record.kind !== "text"
+      ? (record as SourceRecord & { kind: "module" | "script" })
+      : undefined;
+  }
+
+  ast(file: string): AnyNode | undefined {
+    if (!this.cache.has(file)) {
+      const record = this.record(file);
+      this.cache.set(file, record && parseSource(record.code, record.kind).ast);
+    }
+    return this.cache.get(file);
+  }
+}
+
+/** Shapes a guest failure into a RunError; `sources` are the files the run compiled. */
+export function explain(described: Described, sources: SourceRegistry, timedOut = false): RunError {
+  const { name } = described;
+  const engineMessage = described.message;
+  let message = engineMessage;
+  const trees = new Trees(sources);
+  let frames = guestFrames(described.stack);
+  let hint: string | undefined;
+  let at: { file: string; pos: number } | undefined;
+  let location: ErrorLocation | undefined;
+
+  // An Error subclass's constructor frames are not where the error was made (V8 leaves them out).
+  while (frames.length > 1 && !timedOut) {
+    const ast = trees.ast(frames[0]!.file);
+    const record = trees.record(frames[0]!.file);
+    if (
+      !ast ||
+      !record ||
+      !inErrorConstructor(ast, offsetOf(record.code, frames[0]!.raw.line, frames[0]!.raw.column))
+    )
+      break;
+    frames = frames.slice(1);
+  }
+
+  const known = sources.failure(engineMessage);
+  const unexported = sources.missingExport(engineMessage);
+  if (unexported) {
+    message = unexported.message;
+    if (unexported.file !== undefined && unexported.pos !== undefined) {
+      at = { file: unexported.file, pos: unexported.pos };
+    }
+  }
   const broken =
     !known && name === "SyntaxError" && frames.length === 0 ? sources.firstSyntaxError() : undefined;
+  const top = frames[0];
   if (broken) {
     message = broken.message;
     location = broken.location;
-    frames.push({ fn: undefined, ...location, raw: location });
-  } else if (known) {
-    location = known.location ?? location;
+    frames = [{ fn: undefined, ...location, raw: location, called: false }];
+  } else if (known?.location) {
+    location = known.location;
     hint = known.hint;
-  } else if (frames[0]) {
-    const top = frames[0];
-    const record = sources.get(top.file);
-    const compileError = name === "SyntaxError" && top.fn === undefined && frames.length === 1;
-    if (record && record.kind !== "text" && compileError) {
+  } else if (top) {
+    hint = known?.hint;
+    const record = trees.record(top.file);
+    const ast = trees.ast(top.file);
+    const pos = record && offsetOf(record.code, top.raw.line, top.raw.column);
+    if (record && pos !== undefined && name === "SyntaxError" && top.fn === undefined && !ast) {
       const failed = parseSource(record.code, record.kind).error;
       if (failed) {
-        message = v8SyntaxMessage(record.code, failed, record.kind);
-        location = toOriginal(record.code, failed.pos, top.file, record.toOriginal);
+        const v8 = v8Syntax(record.code, failed, record.kind);
+        message = v8.message;
+        at = { file: top.file, pos: v8.pos };
       }
       if (looksLikeMarkdown(record.original ?? record.code)) hint = MARKDOWN_HINT;
-    } else if (record && record.kind !== "text") {
-      const raw = offsetOf(record.code, top.raw.line, top.raw.column);
-      const { ast } = parseSource(record.code, record.kind);
-      const refined = ast && refineRuntime(ast, record.code, raw, message);
+    } else if (record && ast && pos !== undefined) {
+      // An error raised inside a built-in this frame called is about the call, not about the frame's own code.
+      const refined = top.called ? undefined : refineRuntime(ast, record.code, pos, engineMessage);
       if (refined) {
         message = refined.message;
-        location = toOriginal(record.code, refined.pos, top.file, record.toOriginal);
-        if (ast) hint = awaitHint(ast as AnyNode, refined.subject);
+        at = { file: top.file, pos: refined.pos };
+        hint ??= awaitHint(ast, refined.subject);
+        const argument = refined.parameter && argumentOf(frames[1], refined.parameter.index, trees);
+        if (argument) message = refined.parameter!.message(argument);
+      } else if (timedOut) {
+        const loop = loopAt(ast, pos);
+        if (loop !== undefined) at = { file: top.file, pos: loop };
+      } else if (top.called) {
+        const call = callOf(ast, record.code, pos);
+        if (call) at = { file: top.file, pos: call.pos };
+        if (
+          call?.method &&
+          DIGITS_MESSAGES[call.method] &&
+          /number of digits|precision/.test(engineMessage)
+        ) {
+          message = DIGITS_MESSAGES[call.method]!;
+        }
+      } else {
+        const made = newAt(ast, pos);
+        if (made !== undefined) at = { file: top.file, pos: made };
       }
       const esm =
         record.kind === "module" && name === "ReferenceError" && /^(\S+) is not defined$/.exec(message);
@@ -107,6 +175,15 @@ export function explain(described: Described, sources: SourceRegistry): RunError
       }
     }
   }
+  if (!broken && !known?.location) {
+    const classCall = classWithoutNew(engineMessage, frames, trees);
+    if (classCall) {
+      ({ message, at } = classCall);
+      frames = frames.slice(1);
+    }
+  }
+  if (at) location = toOriginal(at.file, at.pos, sources);
+  location ??= top && { file: top.file, line: top.line, column: top.column };
   if (message === engineMessage) message = v8Message(message) ?? message;
   hint ??= fsHint(message);
 
@@ -130,13 +207,66 @@ export function explain(described: Described, sources: SourceRegistry): RunError
   return error;
 }
 
-function toOriginal(
-  code: string,
-  pos: number,
-  file: string,
-  mapper: ((line: number, column: number) => { line: number; column: number } | undefined) | undefined,
-): ErrorLocation {
-  const at = positionOf(code, pos);
-  const mapped = mapper?.(at.line, at.column);
+/** "Class constructor X cannot be invoked without 'new'", at the call in the frame below the class's own. */
+function classWithoutNew(
+  engineMessage: string,
+  frames: Frame[],
+  trees: Trees,
+): { message: string; at: { file: string; pos: number } | undefined } | undefined {
+  if (!/^class constructors must be invoked with 'new'$/.test(engineMessage) || !frames[0]?.fn)
+    return undefined;
+  const message = `Class constructor ${frames[0].fn} cannot be invoked without 'new'`;
+  const caller = frames[1];
+  const record = caller && trees.record(caller.file);
+  const ast = caller && trees.ast(caller.file);
+  if (!caller || !record || !ast) return { message, at: undefined };
+  const call = enclosingCall(ast, record.code, offsetOf(record.code, caller.raw.line, caller.raw.column));
+  return { message, at: call && { file: caller.file, pos: (call.callee as AnyNode).start } };
+}
+
+/** What the caller passed as argument `index` when it is evident from its code: nothing, `null` or `undefined`. */
+function argumentOf(
+  caller: Frame | undefined,
+  index: number,
+  trees: Trees,
+): "missing" | "null" | "undefined" | undefined {
+  const record = caller && trees.record(caller.file);
+  const ast = caller && trees.ast(caller.file);
+  if (!caller || !record || !ast) return undefined;
+  const call = enclosingCall(ast, record.code, offsetOf(record.code, caller.raw.line, caller.raw.column));
+  const args = call?.arguments as AnyNode[] | undefined;
+  if (!args || args.some((arg) => arg.type === "SpreadElement")) return undefined;
+  const arg = args[index];
+  if (!arg) return "missing";
+  if (arg.type === "Literal" && arg.value === null) return "null";
+  if (arg.type === "Identifier" && arg.name === "undefined") return "undefined";
+  return undefined;
+}
+
+function toOriginal(file: string, pos: number, sources: SourceRegistry): ErrorLocation {
+  const record = sources.get(file);
+  const at = positionOf(record?.code ?? "", pos);
+  const mapped = record?.toOriginal?.(at.line, at.column);
   return { file, line: mapped?.line ?? at.line, column: mapped?.column ?? at.column };
+}
+
+/**
+ * A program that starts with a Markdown code fence is a model's whole answer, not code: it is refused before it
+ * runs (as JavaScript, a fence is a tagged template that would fail with a misleading TypeError).
+ */
+export function markdownFailure(code: string, file: string): RunError | undefined {
+  const fence = /^\s*(```|~~~)/.exec(code);
+  if (!fence) return undefined;
+  const location = { file, ...positionOf(code, fence[0].length - fence[1]!.length) };
+  const message = `the program starts with a Markdown code fence (${fence[1]})`;
+  const error: RunError = {
+    name: "SyntaxError",
+    message,
+    stack: `SyntaxError: ${message}\n    at ${file}:${location.line}:${location.column}`,
+    location,
+    hint: MARKDOWN_HINT,
+  };
+  const frame = codeFrame(code, location.line, location.column);
+  if (frame) error.frame = frame;
+  return error;
 }

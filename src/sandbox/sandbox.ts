@@ -123,8 +123,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       throw new InvalidOptionError(name, `must be a non-negative integer; got ${String(value)}`);
     }
   }
-  // Validate the defaults now, so misuse surfaces at createSandbox() rather than at the first run.
-  const { memoryLimitBytes } = resolveOptions(runDefaults, undefined);
+  // Validate the defaults now, so misuse surfaces at createSandbox() rather than at the first run: the options, and
+  // what the host must find for them (mount directories, packages, the network policy).
+  const defaults = resolveOptions(runDefaults, undefined);
+  newVirtualFs(defaults);
+  newFetcher(defaults);
+  const { memoryLimitBytes } = defaults;
   const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
   // Warm one cell so the first run does not pay for instantiation.
   pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);

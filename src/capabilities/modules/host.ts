@@ -8,6 +8,7 @@ import { type PositionMapper, shiftedMapper, type SourceRegistry } from "../../d
 import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
 import { kindOfBrokenCode, positionOf } from "../../diagnose/ast.js";
+import { jsonErrorOffset } from "../../diagnose/json.js";
 import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
 import type { Transpiler } from "./typescript.js";
 import { withImportMetaUrl } from "./import-meta.js";
@@ -69,7 +70,10 @@ export class ModuleHost {
     );
     const ctx = this.guest.ctx;
     this.guest.registerOp("builtinModules", () => ctx.newString(JSON.stringify(PROVIDED_BUILTINS)));
-    this.guest.registerOp("createRequire", (filename) => this.makeRequire(dirname(ctx.getString(filename!))));
+    this.guest.registerOp("createRequire", (filename) => {
+      const file = ctx.getString(filename!);
+      return this.makeRequire(dirname(file), file);
+    });
     const builtin = this.guest.newFunction("builtin", (id) => this.builtin(ctx.getString(id!)).dup());
     const requireFile = this.guest.newFunction("requireFile", (path) =>
       this.requireFile(ctx.getString(path!)),
@@ -83,8 +87,8 @@ export class ModuleHost {
     }
   }
 
-  /** A guest `require` resolving relative to `fromDir`. The caller owns the handle. */
-  makeRequire(fromDir: string): QuickJSHandle {
+  /** A guest `require` resolving relative to `fromDir` (for the file `fromFile`). The caller owns the handle. */
+  makeRequire(fromDir: string, fromFile = fromDir): QuickJSHandle {
     const ctx = this.guest.ctx;
     return this.guest.newFunction("require", (id) => {
       if (!id || ctx.typeof(id) !== "string") {
@@ -104,7 +108,7 @@ export class ModuleHost {
             sources: this.options.sources,
             hostHasPackage: this.options.hostHasPackage,
           });
-          const message = `Cannot find module '${specifier}'`;
+          const message = `Cannot find module '${specifier}'\nRequire stack:\n- ${fromFile}`;
           this.options.sources.noteFailure(message, hint ? { hint } : {});
           throw new ResolveError(message, "MODULE_NOT_FOUND");
         }
@@ -234,9 +238,8 @@ export class ModuleHost {
       return JSON.parse(text);
     } catch (error) {
       const message = `${path}: ${(error as Error).message}`;
-      const at = /at position (\d+)/.exec(message);
       this.options.sources.add(path, { code: text, kind: "text" });
-      const pos = at ? Number(at[1]) : text.length;
+      const pos = jsonErrorOffset(text) ?? text.length;
       const { line, column } = positionOf(text, pos);
       this.options.sources.noteFailure(message, { location: { file: path, line, column } });
       throw new SyntaxError(message);
@@ -342,7 +345,7 @@ export class ModuleHost {
       pathHandle.dispose();
       return ctx.getProp(module, "exports");
     }
-    const requireHandle = this.makeRequire(dirname(path));
+    const requireHandle = this.makeRequire(dirname(path), path);
     const dirHandle = ctx.newString(dirname(path));
     const result = ctx.callFunction(wrapped, exportsObject, [
       exportsObject,

@@ -94,7 +94,8 @@ function syntaxError(error: unknown, path: string, source: string): SyntaxError 
   const esbuild = /:(\d+):(\d+): ERROR: (.*)/.exec(message);
   const sucrase = /^(?:Error transforming [^:]*: )?(.*?)\s*\((\d+):(\d+)\)/.exec(message);
   const line = Number(esbuild?.[1] ?? sucrase?.[2] ?? Number.NaN);
-  const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) + 1 : Number.NaN;
+  // esbuild's columns count from 0, sucrase's (as printed in its message) from 1.
+  const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) : Number.NaN;
   let detail = esbuild?.[3] ?? sucrase?.[1] ?? message;
   if (Number.isNaN(line)) return new SyntaxError(detail);
   if (/^(Unexpected|Expected|Unterminated)/.test(detail)) {
