@@ -81,6 +81,12 @@ export class BusyError extends CordonError {
   }
 }
 
+/** The error for a `code` argument that is not a string (run(), a session's run(), a pool's run()). */
+export function codeNotString(code: unknown): InvalidOptionError {
+  const got = code === null ? "null" : typeof code;
+  return new InvalidOptionError("code", `cordon: code must be a string; got ${got}`, true);
+}
+
 /**
  * The CordonError a worker thread reported, rebuilt on the caller's side as the same class (so `instanceof` works
  * whatever the isolation); undefined when `code` is not one of cordon's.

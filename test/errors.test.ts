@@ -1,6 +1,14 @@
 // Errors: guest failures as values with guest-only stacks, exit codes, host misuse, abort, and sandbox lifetimes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type RunError, type RunOptions, run, type Sandbox } from "../src/index.js";
+import {
+  CordonError,
+  createSandbox,
+  InvalidOptionError,
+  type RunError,
+  type RunOptions,
+  run,
+  type Sandbox,
+} from "../src/index.js";
 
 const MiB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -148,12 +156,13 @@ describe("host misuse", () => {
     ],
   ];
   for (const [label, call, names] of misuse) {
-    it(`throws a TypeError for ${label}`, async () => {
+    it(`throws an InvalidOptionError for ${label}`, async () => {
       const error = await call().then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toBeInstanceOf(CordonError);
       expect((error as Error).message).toMatch(names);
     });
   }

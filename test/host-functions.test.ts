@@ -352,6 +352,66 @@ describe("errors crossing the boundary", () => {
   });
 });
 
+describe("host paths in host functions' errors (hostErrors)", () => {
+  const failing = () => {
+    throw Object.assign(new Error("ENOENT: no such file or directory, open '/home/app/config.json'"), {
+      code: "ENOENT",
+      path: "/home/app/config.json",
+    });
+  };
+  const rejecting = async () => {
+    throw new Error("cannot load file:///srv/app/secrets/key.pem (see C:\\Users\\app\\log.txt)");
+  };
+  const code = `
+    const seen = [];
+    try { readConfig() } catch (e) { seen.push(e.message, e.code, e.path) }
+    try { await loadKey() } catch (e) { seen.push(e.message) }
+    seen`;
+
+  for (const isolation of ["inline", "worker"] as const) {
+    it(`replaces host paths and file: URLs by <host path> by default (${isolation})`, async () => {
+      const r = await run(code, { isolation, globals: { readConfig: failing, loadKey: rejecting } });
+      expect(r.ok).toBe(true);
+      expect(r.value).toEqual([
+        "ENOENT: no such file or directory, open '<host path>'",
+        "ENOENT",
+        "<host path>",
+        "cannot load <host path> (see <host path>)",
+      ]);
+    });
+
+    it(`passes messages through with hostErrors: "verbatim" (${isolation})`, async () => {
+      const r = await run(code, {
+        isolation,
+        hostErrors: "verbatim",
+        globals: { readConfig: failing, loadKey: rejecting },
+      });
+      expect(r.value).toEqual([
+        "ENOENT: no such file or directory, open '/home/app/config.json'",
+        "ENOENT",
+        "/home/app/config.json",
+        "cannot load file:///srv/app/secrets/key.pem (see C:\\Users\\app\\log.txt)",
+      ]);
+    });
+  }
+
+  it("leaves URLs' paths and guest-relative text alone", async () => {
+    const r = await run(`try { f() } catch (e) { e.message }`, {
+      isolation: "inline",
+      globals: {
+        f: () => {
+          throw new Error("GET https://api.example.com/v1/users failed for user/42");
+        },
+      },
+    });
+    expect(r.value).toBe("GET https://api.example.com/v1/users failed for user/42");
+  });
+
+  it("refuses an unknown hostErrors value", async () => {
+    await expect(run("1", { hostErrors: "hide" as never })).rejects.toThrow(/hostErrors/);
+  });
+});
+
 describe("maxHostCalls and stats.hostCalls", () => {
   it("throws a RangeError mentioning maxHostCalls on the call past the limit", async () => {
     let hostSaw = 0;

@@ -98,11 +98,11 @@ describe("memory", () => {
     await expectHealthy();
   });
 
-  it("rejects memoryLimitBytes below 16 MiB with a TypeError naming the option", async () => {
+  it("rejects memoryLimitBytes below 16 MiB with an InvalidOptionError naming the option", async () => {
     await expect(run("1", { memoryLimitBytes: 8 * MiB })).rejects.toThrow(InvalidOptionError);
     await expect(run("1", { memoryLimitBytes: 8 * MiB })).rejects.toThrow(/memoryLimitBytes/);
     await expect(sb.run("1", { memoryLimitBytes: 16 * MiB - 1 })).rejects.toMatchObject({
-      name: "TypeError",
+      name: "InvalidOptionError",
       code: "ERR_CORDON_INVALID_OPTION",
       option: "memoryLimitBytes",
     });

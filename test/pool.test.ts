@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectPromptExit } from "./helpers/child.js";
-import { type RunOptions, type RunResult, run } from "../src/index.js";
+import { InvalidOptionError, type RunOptions, type RunResult, run } from "../src/index.js";
 import { BusyError, mergeRunOptions, WorkerPool } from "../src/pool/index.js";
 
 const pool = new WorkerPool({ workers: 2 });
@@ -63,13 +63,13 @@ describe("the same results as inline", () => {
     });
   }
 
-  it("rejects misuse the same way (a TypeError naming the option)", async () => {
+  it("rejects misuse the same way (an InvalidOptionError naming the option)", async () => {
     await expect(pool.run("1", { timeoutMs: -1 })).rejects.toMatchObject({
-      name: "TypeError",
+      name: "InvalidOptionError",
       code: "ERR_CORDON_INVALID_OPTION",
     });
     await expect(pool.run("1", { nope: 1 } as RunOptions)).rejects.toThrow(/nope/);
-    await expect(pool.run(1 as unknown as string)).rejects.toThrow(TypeError);
+    await expect(pool.run(1 as unknown as string)).rejects.toThrow(InvalidOptionError);
   });
 
   it("carries the full default engine stack: deep recursion is a catchable RangeError", async () => {
@@ -411,7 +411,7 @@ describe("worker lifecycle", () => {
   it("rejects a run whose options cannot be sent to a worker, and the worker serves on", async () => {
     const files = { "a.txt": (() => "x") as unknown as string };
     await expect(pool.run("1", { files })).rejects.toMatchObject({
-      name: "TypeError",
+      name: "InvalidOptionError",
       code: "ERR_CORDON_INVALID_OPTION",
     });
     expect((await pool.run("export default 'still here'")).value).toBe("still here");

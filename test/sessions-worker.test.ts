@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectPromptExit } from "./helpers/child.js";
-import { BusyError, createSandbox, type Sandbox } from "../src/index.js";
+import { BusyError, createSandbox, InvalidOptionError, type Sandbox } from "../src/index.js";
 import { WorkerPool } from "../src/pool/index.js";
 import { WorkerSession } from "../src/session/worker-session.js";
 
@@ -148,8 +148,8 @@ describe("host functions and per-run options", () => {
       await expect(session.run("1", { globals: {} })).rejects.toMatchObject({
         code: "ERR_CORDON_INVALID_OPTION",
       });
-      await expect(session.run("1", { timeoutMs: -1 })).rejects.toMatchObject({ name: "TypeError" });
-      await expect(session.run(1 as unknown as string)).rejects.toThrow(TypeError);
+      await expect(session.run("1", { timeoutMs: -1 })).rejects.toMatchObject({ name: "InvalidOptionError" });
+      await expect(session.run(1 as unknown as string)).rejects.toThrow(InvalidOptionError);
       expect((await session.run("'fine'")).value).toBe("fine");
     } finally {
       session.dispose();

@@ -146,7 +146,8 @@ describe("error locations point at the original TypeScript source", () => {
     const at = plain.error?.location;
     expect(at).toBeDefined();
     const jsLine = js.code.split("\n")[at!.line - 1]!;
-    const token = jsLine.slice(at!.column - 1);
+    // The text at the location (the types are gone from the JS version, so only the next few characters compare).
+    const token = jsLine.slice(at!.column - 1, at!.column - 1 + 14);
     expect(token.length).toBeGreaterThan(0);
 
     const typed = await run(ts.code, ts.options);
@@ -154,9 +155,9 @@ describe("error locations point at the original TypeScript source", () => {
     expect(typed.error?.name).toBe(plain.error?.name);
     expect(typed.error?.message).toBe(plain.error?.message);
     const tsLines = ts.code.split("\n");
-    const expectedLine = tsLines.findIndex((line) => line.endsWith(token) && line.includes("throw")) + 1;
+    const expectedLine = tsLines.findIndex((line) => line.includes(token) && line.includes("throw")) + 1;
     expect(expectedLine).toBeGreaterThan(0);
-    const expectedColumn = tsLines[expectedLine - 1]!.length - token.length + 1;
+    const expectedColumn = tsLines[expectedLine - 1]!.indexOf(token) + 1;
     expect(typed.error?.location).toEqual({
       file: ts.options.filename,
       line: expectedLine,

@@ -11,13 +11,18 @@ const LOOPS = new Set([
   "ForOfStatement",
 ]);
 
-/** The `new` of a `new X(...)` whose callee starts at `pos`. */
+/**
+ * The `new` of the innermost `new X(...)` around `pos`: where an error was made, the engine points at its callee or
+ * at the last call among its arguments; V8 at `new`.
+ */
 export function newAt(ast: AnyNode, pos: number): number | undefined {
   let found: number | undefined;
   walk(ast, (node) => {
-    if (found !== undefined || node.end < pos || node.start > pos) return false;
-    if (node.type === "NewExpression" && (node.callee as AnyNode).start === pos) found = node.start;
-    return found === undefined;
+    if (node.end < pos || node.start > pos) return false;
+    // Only a `new` in the same function as `pos` (not one whose arguments hold the function).
+    if (node.type.startsWith("Function") || node.type === "ArrowFunctionExpression") found = undefined;
+    if (node.type === "NewExpression") found = node.start;
+    return true;
   });
   return found;
 }

@@ -10,6 +10,7 @@
 //   ["A", id, length, [item...]]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
 //   ["D", id, ms | null]   ["R", id, source, flags]   ["E", id, name, message, stack | null, cause?]
 //   ["B", id, bufferIndex]   ["V", id, typeName, bufferIndex]
+import { nodeFrames } from "../guest/frames.js";
 
 const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
 const { isArray } = Array;
@@ -129,12 +130,7 @@ function isErrorLike(value: object): boolean {
  */
 function withHeader(name: string, message: string, stack: string): string {
   if (stack !== "" && !/^\s+at /.test(stack)) return stack;
-  const lines = [message === "" ? name : `${name}: ${message}`];
-  for (const line of stack.split("\n")) {
-    if (!/^\s+at /.test(line) || line.includes("cordon:")) continue;
-    lines.push(line.replace(/^(\s+at )(?:<eval>|<anonymous>) \((.*)\)$/, "$1$2"));
-  }
-  return lines.join("\n");
+  return [message === "" ? name : `${name}: ${message}`, ...nodeFrames(stack)].join("\n");
 }
 
 function readData(value: object, key: string): unknown {

@@ -36,7 +36,7 @@ function header(error: unknown): string {
 function frame(site: CallSite): string | undefined {
   if (site.isNative()) {
     const name = site.getFunctionName();
-    return `    at ${name || "<anonymous>"} (native)`;
+    return name === "op" ? undefined : `    at ${name || "<anonymous>"} (native)`;
   }
   const file = site.getFileName();
   if (file === undefined || apply(startsWith, file, [INTERNAL])) return undefined;

@@ -12,7 +12,7 @@
 // it, or it died), those sessions are lost: their queued runs and their next runs return SessionLostError.
 import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { BusyError, DisposedError, InternalError, InvalidOptionError } from "../errors.js";
+import { BusyError, codeNotString, DisposedError, InternalError, InvalidOptionError } from "../errors.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
 import type { RunResult } from "../sandbox/result.js";
 import { type PinnedSession, PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
@@ -118,7 +118,7 @@ export class WorkerPool {
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     if (this.disposed) throw new DisposedError("cordon: this worker pool was disposed; create a new one");
     if (typeof code !== "string") {
-      throw new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
+      throw codeNotString(code);
     }
     const resolved = resolveOptions(undefined, options);
     const task = Task.run(this.nextId++, code, options, resolved);

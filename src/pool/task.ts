@@ -3,7 +3,7 @@
 // the worker had to be stopped).
 import { truncationMarker } from "../capabilities/console/host.js";
 import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
-import { errorShape } from "../engine/error-shape.js";
+import { errorShape, hostErrorShape } from "../engine/error-shape.js";
 import type { ErrorShape } from "../engine/guest-api.js";
 import type { ResolvedOptions, RunOptions } from "../sandbox/options.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
@@ -39,6 +39,8 @@ export class Task {
   private resolvePromise!: (result: RunResult) => void;
   private rejectPromise!: (error: unknown) => void;
 
+  private readonly hostErrors: "redact" | "verbatim";
+
   private constructor(
     request: RunRequest | SessionRunRequest,
     resolved: ResolvedOptions,
@@ -50,6 +52,7 @@ export class Task {
     });
     this.request = request;
     this.timeoutMs = resolved.timeoutMs;
+    this.hostErrors = resolved.hostErrors;
     this.maxOutputBytes = resolved.maxOutputBytes;
     this.onStdout = resolved.onStdout;
     this.onStderr = resolved.onStderr;
@@ -138,7 +141,7 @@ export class Task {
     try {
       value = Reflect.apply(entry.fn, undefined, decode(request.args) as unknown[]);
     } catch (error) {
-      return { call, kind: "error", error: errorShape(error) };
+      return { call, kind: "error", error: hostErrorShape(error, this.hostErrors) };
     }
     if (
       value !== null &&
@@ -147,7 +150,7 @@ export class Task {
     ) {
       Promise.resolve(value).then(
         (result) => settle(call, copyResult(result, entry.name)),
-        (error: unknown) => settle(call, { ok: false, error: errorShape(error) }),
+        (error: unknown) => settle(call, { ok: false, error: hostErrorShape(error, this.hostErrors) }),
       );
       return { call, kind: "pending" };
     }

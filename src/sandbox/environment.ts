@@ -122,7 +122,7 @@ export class Environment {
       { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: vfs.cwd },
       (code) => run().exit(code),
     ).exitCode;
-    this.hostFunctions = new HostFunctions(guest, () => run().maxHostCalls);
+    this.hostFunctions = new HostFunctions(guest, () => run().maxHostCalls, options.hostErrors);
     if (options.globals) this.hostFunctions.install(options.globals);
     guest.defineLazyGlobal("__return", () =>
       guest.newFunction("__return", (value) => {

@@ -54,6 +54,11 @@ export interface RunOptions {
   network?: NetOptions;
   /** Host packages (pure JavaScript) the guest may import, mounted read-only at /node_modules/<name>. */
   packages?: string[];
+  /**
+   * Messages of errors thrown by host functions: "redact" (default) replaces host absolute paths and file: URLs
+   * with `<host path>`; "verbatim" passes them through.
+   */
+  hostErrors?: "redact" | "verbatim";
 }
 
 export interface ResolvedOptions {
@@ -83,6 +88,7 @@ export interface ResolvedOptions {
   typescript: boolean | "auto";
   network: NetOptions;
   packages: string[];
+  hostErrors: "redact" | "verbatim";
 }
 
 export const DEFAULTS = {
@@ -115,6 +121,7 @@ const KNOWN = new Set<string>([
   "typescript",
   "network",
   "packages",
+  "hostErrors",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -265,7 +272,12 @@ export function resolveOptions(
   if (typescript !== true && typescript !== false && typescript !== "auto") {
     throw new InvalidOptionError("typescript", `must be true, false or "auto"; got ${describe(typescript)}`);
   }
+  const hostErrors = merged.hostErrors ?? "redact";
+  if (hostErrors !== "redact" && hostErrors !== "verbatim") {
+    throw new InvalidOptionError("hostErrors", `must be "redact" or "verbatim"; got ${describe(hostErrors)}`);
+  }
   return {
+    hostErrors,
     files: merged.files,
     mounts: merged.mounts,
     cwd: merged.cwd ?? "/",

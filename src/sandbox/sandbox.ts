@@ -1,7 +1,7 @@
 // run() and createSandbox(): turn options into a run inside a cell from a pool, and give back a RunResult.
 import { CellPool } from "../engine/cell-pool.js";
 import { memoizedModule } from "../engine/wasm-module.js";
-import { BusyError, DisposedError, InvalidOptionError } from "../errors.js";
+import { BusyError, codeNotString, DisposedError, InvalidOptionError } from "../errors.js";
 import { loadWasmBytes } from "../platform/node.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
@@ -53,7 +53,7 @@ export interface Sandbox {
 
 function checkCode(code: unknown): asserts code is string {
   if (typeof code !== "string") {
-    throw new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
+    throw codeNotString(code);
   }
 }
 

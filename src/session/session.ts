@@ -7,7 +7,7 @@
 // the caller's thread with its lifetime (expiry timers, run order). A pool worker keeps SessionStates for
 // WorkerSession (worker-session.ts), which holds the lifetime on the host thread.
 import type { CellPool } from "../engine/cell-pool.js";
-import { DisposedError, InvalidOptionError } from "../errors.js";
+import { codeNotString, DisposedError, InvalidOptionError } from "../errors.js";
 import type { Environment } from "../sandbox/environment.js";
 import { Execution } from "../sandbox/execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
@@ -88,7 +88,7 @@ export function sessionLifetime(sessionOptions: SessionOptions): SessionLifetime
 /** Why a session's run() cannot take `code` and `runOptions` (undefined when it can). */
 export function runMisuse(code: unknown, runOptions: RunOptions | undefined): Error | undefined {
   if (typeof code !== "string") {
-    return new TypeError(`cordon: code must be a string; got ${code === null ? "null" : typeof code}`);
+    return codeNotString(code);
   }
   for (const name of SESSION_ONLY) {
     if (runOptions && typeof runOptions === "object" && name in runOptions) {

@@ -251,12 +251,12 @@ describe("documented differences from Node", () => {
     expect(inspect(new Q())).toBe("Q {}");
   });
 
-  it("adds a header to stacks that hold only frames", () => {
-    const err = error(() => new Error("boom"), { stack: "    at f (x.js:1:2)\n    at <eval> (x.js:3:1)\n" });
-    expect(inspect(err)).toBe("Error: boom\n    at f (x.js:1:2)\n    at <eval> (x.js:3:1)");
-    expect(inspect({ err })).toBe(
-      "{\n  err: Error: boom\n      at f (x.js:1:2)\n      at <eval> (x.js:3:1)\n}",
-    );
+  it("adds a header to stacks that hold only frames, drops the sandbox's frames, names top-level code by file", () => {
+    const err = error(() => new Error("boom"), {
+      stack: "    at f (x.js:1:2)\n    at op (native)\n    at g (cordon:fs:1:9)\n    at <eval> (x.js:3:1)\n",
+    });
+    expect(inspect(err)).toBe("Error: boom\n    at f (x.js:1:2)\n    at x.js:3:1");
+    expect(inspect({ err })).toBe("{\n  err: Error: boom\n      at f (x.js:1:2)\n      at x.js:3:1\n}");
     const typed = error(() => new TypeError("t"), { stack: "    at g (y.js:2:3)\n", code: 1 });
     expect(inspect(typed)).toBe("TypeError: t\n    at g (y.js:2:3) {\n  code: 1\n}");
   });

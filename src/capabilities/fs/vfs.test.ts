@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InvalidOptionError } from "../../errors.js";
 import { nodeHostDirectory } from "../../platform/node-fs.js";
 import { FsError, fsErrorFromCode } from "./errors.js";
 import { findMount, isWithin, matchGlob, normalizeAbsolute, resolveGuestPath } from "./paths.js";
@@ -124,7 +125,7 @@ describe("options", () => {
     ["cwd", { cwd: "relative" }, "cwd"],
     ["cwd", { files: { f: "x" }, cwd: "/f" }, "cwd"],
   ])("rejects a bad %s", (_name, options, option) => {
-    expect(() => vfs(options)).toThrow(expect.objectContaining({ name: "TypeError", option }));
+    expect(() => vfs(options)).toThrow(expect.objectContaining({ name: "InvalidOptionError", option }));
   });
 
   it("creates the cwd when missing", () => {
@@ -415,7 +416,7 @@ describe("mounts", () => {
   it("validates mount options", () => {
     const bad = (mounts: VfsOptions["mounts"], option: string, host = nodeHostDirectory) =>
       expect(() => new VirtualFs({ mounts }, host)).toThrow(
-        expect.objectContaining({ name: "TypeError", option }),
+        expect.objectContaining({ name: "InvalidOptionError", option }),
       );
     bad([{ hostPath: data, guestPath: "/" }], "mounts[0].guestPath");
     bad([{ hostPath: data, guestPath: "rel" }], "mounts[0].guestPath");
@@ -441,10 +442,10 @@ describe("mounts", () => {
       expect.objectContaining({ option: "mounts" }),
     );
     expect(() => vfs({ files: { m: "file" }, mounts: [{ hostPath: data, guestPath: "/m" }] })).toThrow(
-      TypeError,
+      InvalidOptionError,
     );
     expect(() => vfs({ files: { m: { x: "" } }, mounts: [{ hostPath: data, guestPath: "/m" }] })).toThrow(
-      TypeError,
+      InvalidOptionError,
     );
     expect(() => vfs({ mounts: [{ hostPath: data, guestPath: "/m" }], cwd: "/m/missing" })).toThrow(
       expect.objectContaining({ option: "cwd" }),

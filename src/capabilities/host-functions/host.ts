@@ -3,7 +3,7 @@
 // to name and message); a plain object holding functions becomes a namespace. Calls are counted per run.
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError } from "../../engine/codec.js";
-import { errorShape } from "../../engine/error-shape.js";
+import { errorShape, HostFunctionError, hostErrorShape } from "../../engine/error-shape.js";
 import { type ErrorShape, type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -38,6 +38,8 @@ export class HostFunctions {
     private readonly guest: GuestApi,
     /** The limit of the run in progress. */
     private readonly maxHostCalls: () => number,
+    /** Whether host paths in host functions' error messages reach the guest. */
+    private readonly errors: "redact" | "verbatim" = "redact",
   ) {}
 
   /** Defines each of `globals` as a lazy guest global. */
@@ -83,14 +85,17 @@ export class HostFunctions {
       try {
         value = Reflect.apply(fn, undefined, args);
       } catch (error) {
-        return { error: guest.newError(errorShape(error)) };
+        return { error: guest.newError(hostErrorShape(error, this.errors)) };
       }
       if (
         value !== null &&
         typeof value === "object" &&
         typeof (value as PromiseLike<unknown>).then === "function"
       ) {
-        return guest.hostPromise(Promise.resolve(value), (result) => this.copyIn(result, name));
+        const settled = Promise.resolve(value).catch((error: unknown) => {
+          throw new HostFunctionError(hostErrorShape(error, this.errors));
+        });
+        return guest.hostPromise(settled, (result) => this.copyIn(result, name));
       }
       return this.copyIn(value, name);
     });

@@ -2,7 +2,7 @@
 // transformers. sucrase (about 0.4 ms a file, keeps every line where it was) does almost every file; a file that
 // declares a namespace with values, which sucrase does not support, goes to esbuild (about 1 ms). Both give source
 // maps, so stack positions map back to the original file.
-import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
 import { transformSync } from "esbuild";
 import { transform } from "sucrase";
 import { offsetOf } from "../../diagnose/ast.js";
@@ -69,9 +69,12 @@ export class TypeScriptHost {
   originalPosition(file: string, line: number, column: number): { line: number; column: number } | undefined {
     const map = this.maps.get(file);
     if (!map) return undefined;
-    const found = originalPositionFor(map, { line, column: Math.max(0, column - 1) });
-    if (found.line === null || found.column === null) return undefined;
-    return { line: found.line, column: found.column + 1 };
+    // The segment at or before the position, plus the distance from its start: transformers map tokens, and a
+    // position inside or just after a token (a `new` before its callee, a property after its dot) keeps its offset.
+    const segment = traceSegment(map, line - 1, Math.max(0, column - 1));
+    if (!segment || segment.length < 4) return undefined;
+    const [generatedColumn, , originalLine, originalColumn] = segment as [number, number, number, number];
+    return { line: originalLine + 1, column: originalColumn + (column - 1 - generatedColumn) + 1 };
   }
 }
 

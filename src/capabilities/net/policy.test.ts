@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InvalidOptionError } from "../../errors.js";
 import {
   type AddressClass,
   checkAddress,
@@ -284,14 +285,14 @@ describe("parseAllowList", () => {
     "http://exa mple.com",
     "http://x.com:99999",
     "https://",
-  ])("refuses %j with a TypeError naming network.allow and the entry", (entry) => {
+  ])("refuses %j with an InvalidOptionError naming network.allow and the entry", (entry) => {
     let error: unknown;
     try {
       parseAllowList([entry]);
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(InvalidOptionError);
     expect((error as TypeError & { code: string }).code).toBe("ERR_CORDON_INVALID_OPTION");
     expect((error as Error).message).toContain("network.allow");
     expect((error as Error).message).toContain(JSON.stringify(entry));

@@ -1,6 +1,7 @@
 // The guest's `console`: Node's console methods on top of a `write(fd, text)` sink.
 // Lines made only of primitives are formatted here; anything else goes through the
 // lazily loaded `util.format` / `util.inspect` supplied in `deps`.
+import { nodeFrames } from "../../../guest/frames.js";
 
 export interface ConsoleDeps {
   write(fd: 1 | 2, text: string): void;
@@ -211,9 +212,7 @@ export function createConsole(deps: ConsoleDeps) {
     error: warn,
     trace: function trace(...args) {
       const message = args.length === 0 ? "" : formatArgs(args);
-      const frames = (new Error().stack ?? "")
-        .split("\n")
-        .filter((line) => /^\s+at /.test(line) && !line.includes("cordon:"));
+      const frames = nodeFrames(new Error().stack ?? "");
       emit(2, [message === "" ? "Trace" : `Trace: ${message}`, ...frames].join("\n"));
     },
     dir: (value, options) => emit(1, deps.inspect(value, { customInspect: false, ...(options as object) })),

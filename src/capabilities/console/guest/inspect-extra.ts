@@ -1,4 +1,5 @@
 // Error formatting and line layout for the inspector, following Node 20's algorithms.
+import { nodeFrames } from "../../../guest/frames.js";
 
 import type { Ctx } from "./inspect-core.js";
 import { desc, isError, kArrayExtrasType, readData, safeString, stringWidth } from "./inspect-util.js";
@@ -13,13 +14,16 @@ function errorToString(err: object): string {
   return `${name}: ${message}`;
 }
 
-/** The error's stack; a stack made only of frames gets a `name: message` header. */
+/**
+ * The error's stack as Node prints it: a stack made only of the engine's frames gets a `name: message` header, loses
+ * the sandbox's own frames and names top-level code by its file alone.
+ */
 function getStackString(err: object): string {
   const stack = readData(err, "stack");
   if (!stack) return errorToString(err);
   const str = safeString(stack);
-  if (/^\s+at /.test(str)) return `${errorToString(err)}\n${str.replace(/\n+$/, "")}`;
-  return str;
+  if (!/^\s+at /.test(str)) return str;
+  return [errorToString(err), ...nodeFrames(str)].join("\n");
 }
 
 function identicalSequenceRange(a: string[], b: string[]): { len: number; offset: number } {
