@@ -8,6 +8,7 @@ import {
   ADD_VALUE,
   cordonCases,
   deadlineInterrupt,
+  FAIL_CODE,
   FIB_CODE,
   FIB_VALUE,
   rawCases,
@@ -38,6 +39,8 @@ const TARGETS = {
   /** The fresh trivial run measured before the guest runtime (Node built-ins, files, modules) was added. */
   freshBaselineMs: 0.318,
   freshRegression: 1.1,
+  /** A fresh failing run against a fresh passing one: explaining the error costs only on failure. */
+  failingRatio: 1.3,
 };
 
 const progress = (message: string): void => {
@@ -50,11 +53,12 @@ async function main(): Promise<void> {
   const raw = await rawCases();
   const cordonInline = cordon.inline(ADD_CODE, ADD_VALUE, "cordonInline", "cordon createSandbox().run()");
   const cordonTop = cordon.topLevel(ADD_CODE, ADD_VALUE, "cordonRun", "cordon run()");
+  const cordonFail = cordon.failing(FAIL_CODE, "cordonFail", `cordon createSandbox().run() "${FAIL_CODE}"`);
   const rawAdd = raw(ADD_CODE, ADD_VALUE, "raw", "raw quickjs-ng");
   const seb = await sebastianCase(ADD_CODE, ADD_VALUE, "sebastian", "@sebastianwessel/quickjs");
 
   const warmed: Record<string, number> = {};
-  for (const c of [cordonInline, cordonTop, rawAdd]) {
+  for (const c of [cordonInline, cordonTop, cordonFail, rawAdd]) {
     progress(`warming up ${c.label}`);
     const { minRuns, minMs, maxMs } = CONFIG.warmUp;
     warmed[c.key] = await warmUp(c, minRuns, minMs, maxMs);
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
   const fastCases: { c: BenchCase; perRound: number }[] = [
     { c: cordonInline, perRound: CONFIG.fast.perRound },
     { c: cordonTop, perRound: CONFIG.fast.perRound },
+    { c: cordonFail, perRound: CONFIG.fast.perRound },
     { c: rawAdd, perRound: CONFIG.fast.perRound },
   ];
   if ("once" in seb) {
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
   const inline = get(add, "cordonInline")!;
   const top = get(add, "cordonRun")!;
   const rawSummary = get(add, "raw")!;
+  const failSummary = get(add, "cordonFail")!;
   const sebSummary = get(add, "sebastian");
   const cordonFib = get(fib, "cordonFib")!;
   const rawFibPlain = get(fib, "rawFibPlain")!;
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
     sebastianSpeedUp: sebSummary ? sebSummary.medianMs / inline.medianMs : null,
     fibCordonVsRawPlain: cordonFib.medianMs / rawFibPlain.medianMs,
     fibCordonVsRawInterrupt: cordonFib.medianMs / rawFibInterrupt.medianMs,
+    failingVsPassing: failSummary.medianMs / inline.medianMs,
   };
   const tsFs = get(more, "tsFs")!;
   const session = get(more, "session")!;
@@ -191,6 +198,12 @@ async function main(): Promise<void> {
       actual: `${fmt(ratios.fibCordonVsRawPlain, 3)}x`,
       pass: ratios.fibCordonVsRawPlain <= TARGETS.fibRatio,
     },
+    {
+      name: `fresh failing run ("${FAIL_CODE}") / passing run`,
+      want: `<= ${TARGETS.failingRatio}x`,
+      actual: `${fmt(ratios.failingVsPassing, 2)}x`,
+      pass: ratios.failingVsPassing <= TARGETS.failingRatio,
+    },
   ];
 
   if (json) {
@@ -248,6 +261,7 @@ async function main(): Promise<void> {
     ],
     ["fib(25) cordon / raw, no interrupt handler", `${fmt(ratios.fibCordonVsRawPlain, 3)}x`],
     ["fib(25) cordon / raw, deadline interrupt handler", `${fmt(ratios.fibCordonVsRawInterrupt, 3)}x`],
+    ["fresh failing run / fresh passing run", `${fmt(ratios.failingVsPassing, 2)}x`],
   ];
   const ratioWidth = Math.max(...ratioRows.map(([name]) => name.length));
   for (const [name, value] of ratioRows) console.log(`  ${name.padEnd(ratioWidth)}  ${value.padStart(8)}`);

@@ -16,6 +16,8 @@ const syncVariant = variant as unknown as QuickJSSyncVariant;
 
 export const ADD_CODE = "export default 1+1";
 export const ADD_VALUE = 2;
+/** A fresh run that fails: the error is explained (location, V8 message, code frame) only on this path. */
+export const FAIL_CODE = "export default null.x";
 export const FIB_CODE = "function fib(n){return n<2?n:fib(n-1)+fib(n-2)} export default fib(25)";
 export const FIB_VALUE = 75025;
 
@@ -34,6 +36,7 @@ export async function cordonCases(): Promise<{
   sandbox: Sandbox;
   inline: (code: string, expected: unknown, key: string, label: string) => BenchCase;
   topLevel: (code: string, expected: unknown, key: string, label: string) => BenchCase;
+  failing: (code: string, key: string, label: string) => BenchCase;
 }> {
   const sandbox = await createSandbox({ isolation: "inline" });
   return {
@@ -47,6 +50,16 @@ export async function cordonCases(): Promise<{
       key,
       label,
       once: async () => checkCordon(await run(code, { isolation: "inline" }), expected, label),
+    }),
+    failing: (code, key, label) => ({
+      key,
+      label,
+      once: async () => {
+        const result = await sandbox.run(code);
+        if (result.ok || !result.error?.location || !result.error.frame) {
+          throw new Error(`${label}: expected an explained failure, got ${JSON.stringify(result)}`);
+        }
+      },
     }),
   };
 }
