@@ -1357,7 +1357,23 @@ console.log(res.data, typeof fs);
       location: main(2, 19),
       node: false,
       message: /^(?=[\s\S]*\baxios\b)(?=[\s\S]*\/main\.js)/,
-      hint: /packages/,
+      hint: /not installed on the host/,
+    },
+  },
+  {
+    id: "import-host-package-not-granted",
+    kind: "imports",
+    filename: "/main.js",
+    code: `import { parse } from "acorn";
+
+console.log(parse("1", { ecmaVersion: 2020 }).type);
+`,
+    expect: {
+      name: "Error",
+      location: main(1, 23),
+      node: false,
+      message: "Cannot find package 'acorn' imported from /main.js",
+      hint: /packages: \["acorn"\]/,
     },
   },
   {
