@@ -2,7 +2,7 @@
 // The `cordon` command. It uses only the public API.
 import { readFile } from "node:fs/promises";
 import { parseArgs, inspect } from "node:util";
-import { type RunOptions, type RunResult, run } from "../index.js";
+import { formatError, type RunOptions, type RunResult, run } from "../index.js";
 
 const USAGE = `Usage: cordon run <file | -> [options]
 
@@ -44,8 +44,8 @@ function printResult(result: RunResult): void {
     if (result.value !== undefined) process.stdout.write(`${inspect(result.value, { depth: 6 })}\n`);
     return;
   }
-  const error = result.error;
-  if (error) process.stderr.write(`${error.stack ?? `${error.name}: ${error.message}`}\n`);
+  // The error as a model or a person reads it: message, location, code frame, guest frames, hint.
+  process.stderr.write(`${formatError(result, { maxBytes: 16 * 1024 })}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,36 @@
+// The `cordon run` command (built to dist/ by `npm test`): a failing program's error as a person or a model reads it.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "cordon-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cordon(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("cordon run", () => {
+  it("prints a failing program's error with its location, code frame and hint, and exits 1", async () => {
+    const file = join(dir, "answer.js");
+    writeFileSync(
+      file,
+      "async function load() {\n  return { items: [] };\n}\nconst r = load();\nconsole.log(r.items.length);\n",
+    );
+    const { code, stdout, stderr } = await cordon("run", file);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("TypeError: Cannot read properties of undefined (reading 'length')");
+    expect(stderr).toContain(`at ${file}:5:21`);
+    expect(stderr).toContain("> 5 | console.log(r.items.length);");
+    expect(stderr).toContain("Hint: `r` holds a Promise: add `await`");
+  });
+});
