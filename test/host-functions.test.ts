@@ -412,6 +412,72 @@ describe("host paths in host functions' errors (hostErrors)", () => {
   });
 });
 
+describe("no host call runs once the run is over", () => {
+  // The guest catches every error and calls again: past the end of the run, the host function must not run.
+  const code = `for (;;) { try { tick() } catch {} }`;
+
+  for (const isolation of ["inline", "worker"] as const) {
+    it(`after the signal aborts the run (${isolation})`, async () => {
+      const controller = new AbortController();
+      let calls = 0;
+      let afterAbort = 0;
+      const tick = () => {
+        if (controller.signal.aborted) afterAbort += 1;
+        calls += 1;
+        if (calls === 50) controller.abort();
+      };
+      const r = await run(code, { isolation, signal: controller.signal, timeoutMs: 5000, globals: { tick } });
+      expect(r.error?.name).toBe("AbortError");
+      expect(calls).toBeGreaterThanOrEqual(50);
+      expect(afterAbort).toBe(0);
+    });
+
+    it(`after the deadline passed during a host call (${isolation})`, async () => {
+      let calls = 0;
+      let late = 0;
+      let pastDeadline = false;
+      const tick = () => {
+        if (pastDeadline) late += 1;
+        calls += 1;
+        if (calls === 50) {
+          // This call itself outlasts the run's deadline.
+          const until = performance.now() + 400;
+          while (performance.now() < until) {}
+          pastDeadline = true;
+        }
+      };
+      const r = await run(code, { isolation, timeoutMs: 200, globals: { tick } });
+      expect(r.error?.name).toBe("TimeoutError");
+      expect(calls).toBe(50);
+      expect(late).toBe(0);
+    });
+  }
+
+  it("refuses the sandbox's own host operations too (fs, console) once the deadline passed", async () => {
+    let pastDeadline = false;
+    const written: string[] = [];
+    const r = await run(
+      `const fs = require("fs");
+      for (;;) { try { block(); fs.writeFileSync("/x", "y"); console.log("after") } catch {} }`,
+      {
+        isolation: "inline",
+        timeoutMs: 200,
+        onStdout: (chunk) => written.push(chunk),
+        globals: {
+          block: () => {
+            if (pastDeadline) return;
+            const until = performance.now() + 400;
+            while (performance.now() < until) {}
+            pastDeadline = true;
+          },
+        },
+      },
+    );
+    expect(r.error?.name).toBe("TimeoutError");
+    expect(written).toEqual([]);
+  });
+});
+
 describe("maxHostCalls and stats.hostCalls", () => {
   it("throws a RangeError mentioning maxHostCalls on the call past the limit", async () => {
     let hostSaw = 0;

@@ -16,7 +16,19 @@ export interface ErrorShape {
   extra?: Record<string, string | number>;
 }
 
+/** What a host operation or host function called after the run ended gives the guest instead of running. */
+export class RunOverError extends Error {
+  constructor() {
+    super(
+      "the run is over (it passed timeoutMs, was aborted or ran out of memory); no host call runs after that",
+    );
+    this.name = "Error";
+  }
+}
+
 export interface GuestApi {
+  /** Throws RunOverError when the run in progress is over: no host operation or host function runs after that. */
+  checkOpen(): void;
   readonly ctx: QuickJSContext;
   /** Copies a host value into the guest (structured-clone semantics). The caller owns the returned handle. */
   toGuest(value: unknown): QuickJSHandle;

@@ -4,6 +4,7 @@
 import { truncationMarker } from "../capabilities/console/host.js";
 import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
 import { errorShape, hostErrorShape } from "../engine/error-shape.js";
+import { RunOverError } from "../engine/guest-api.js";
 import type { ErrorShape } from "../engine/guest-api.js";
 import type { ResolvedOptions, RunOptions } from "../sandbox/options.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
@@ -136,6 +137,7 @@ export class Task {
     const call = request.call;
     const entry = this.functions[request.fn];
     if (!entry) return { call, kind: "error", error: { name: "Error", message: "unknown host function" } };
+    if (this.over()) return { call, kind: "error", error: errorShape(new RunOverError()) };
     this.hostCalls += 1;
     let value: unknown;
     try {
@@ -158,6 +160,12 @@ export class Task {
     return outcome.ok
       ? { call, kind: "value", value: outcome.value }
       : { call, kind: "error", error: outcome.error };
+  }
+
+  /** Past its deadline (on the host's clock, from when the worker got it), aborted, or ended. */
+  private over(): boolean {
+    if (this.done || this.signal?.aborted) return true;
+    return this.startedAt > 0 && performance.now() > this.startedAt + this.timeoutMs;
   }
 
   /** The worker's result. */

@@ -102,6 +102,7 @@ export class Environment {
       run().trackPending(promise, deferred, toHandle),
     );
     this.guest = guest;
+    guest.isOver = () => this.current?.shouldInterrupt() ?? false;
     guest.whenNamed("stack", () => installStackTrace(guest));
 
     guest.registerOp("bundle", (name) => {

@@ -9,6 +9,7 @@ import {
   type GuestApi,
   GuestThrew,
   type OpHandler,
+  RunOverError,
 } from "../engine/guest-api.js";
 import { newTransport, readTransport, readWholeString } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
@@ -296,6 +297,17 @@ export class Guest implements GuestApi {
     }
   }
 
+  /**
+   * Whether the run in progress is over (past its deadline, aborted, out of memory). Once it is, no host operation
+   * or host function runs: the guest gets an error, and the engine's next interrupt check ends it.
+   */
+  isOver: () => boolean = () => false;
+
+  /** Throws when the run is over (see isOver). */
+  checkOpen(): void {
+    if (this.isOver()) throw new RunOverError();
+  }
+
   registerOp(name: string, handler: OpHandler): void {
     this.ops.set(name, handler);
   }
@@ -303,6 +315,7 @@ export class Guest implements GuestApi {
   /** The single host function guest bundles reach the host through. */
   op(): QuickJSHandle {
     this.opFunction ??= this.newFunction("op", (nameHandle, ...args) => {
+      this.checkOpen();
       const name = this.ctx.getString(nameHandle!);
       const handler = this.ops.get(name);
       if (!handler) throw new TypeError(`unknown host operation ${name}`);

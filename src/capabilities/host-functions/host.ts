@@ -69,6 +69,7 @@ export class HostFunctions {
   private hostFunction(fn: Function, name: string): QuickJSHandle {
     const guest = this.guest;
     return guest.newFunction(name, (...argHandles) => {
+      guest.checkOpen();
       const max = this.maxHostCalls();
       if (this.calls >= max) {
         const message = `host call limit reached: at most ${max} calls per run (option maxHostCalls)`;
