@@ -393,6 +393,24 @@ describe("returnFiles", () => {
     expect(r.files).toBeUndefined();
   });
 
+  it("returned files count against maxResultBytes: past it the run fails with ResultTooLargeError", async () => {
+    const r = await run(`require("fs").writeFileSync("/big.txt", "x".repeat(2048)); 1`, {
+      returnFiles: true,
+      maxResultBytes: 1024,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error?.name).toBe("ResultTooLargeError");
+    expect(r.error?.message).toMatch(/returnFiles/);
+    expect(r.error?.message).toMatch(/maxResultBytes \(1024 bytes\)/);
+    expect(r.files).toBeUndefined();
+    const fits = await run(`require("fs").writeFileSync("/small.txt", "x".repeat(1000)); 1`, {
+      returnFiles: true,
+      maxResultBytes: 1024,
+    });
+    expect(fits.ok).toBe(true);
+    expect(Object.keys(fits.files ?? {})).toEqual(["/small.txt"]);
+  });
+
   it("a run that fails still returns what it wrote", async () => {
     const r = await run(`require("fs").writeFileSync("/partial.txt", "p"); throw new Error("later")`, {
       returnFiles: true,
@@ -586,6 +604,38 @@ describe("mounts", () => {
     expect(r.files?.["/data/made/deeper/new.bin"]).toBeInstanceOf(Uint8Array);
     expect(Array.from(r.files?.["/data/made/deeper/new.bin"] as Uint8Array)).toEqual([0xff, 0, 1]);
     expectNoHostPath(r);
+  });
+
+  it("returnFiles: a host file only moved in a writable mount is not returned; written ones are capped", async () => {
+    const dir = fs.mkdtempSync(path.join(base, "big-"));
+    const big = Buffer.alloc(4 * 1024 * 1024, 0x61);
+    fs.mkdirSync(path.join(dir, "in"));
+    fs.writeFileSync(path.join(dir, "big.bin"), big);
+    fs.writeFileSync(path.join(dir, "in", "inner.bin"), big);
+    const options = {
+      mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false }],
+      returnFiles: true,
+      maxFsBytes: 1024,
+      maxResultBytes: 1024,
+    } satisfies RunOptions;
+    const moved = await run(
+      `const fs = require("fs");
+       fs.renameSync("/data/big.bin", "/data/moved.bin");
+       fs.renameSync("/data/in", "/data/out");
+       fs.writeFileSync("/data/note.txt", "small");
+       1`,
+      options,
+    );
+    expect(moved.ok).toBe(true);
+    expect(moved.files).toEqual({ "/data/note.txt": "small" });
+    expect(fs.statSync(path.join(dir, "moved.bin")).size).toBe(big.length);
+
+    const appended = await run(`require("fs").appendFileSync("/data/moved.bin", "!"); 1`, options);
+    expect(appended.ok).toBe(false);
+    expect(appended.error?.name).toBe("ResultTooLargeError");
+    expect(appended.error?.message).toMatch(/returnFiles.*maxResultBytes \(1024 bytes\)/);
+    expect(appended.files).toBeUndefined();
+    expectNoHostPath(appended);
   });
 
   it("symbolic links leading out of the mount are EACCES, for reads and writes", async () => {

@@ -102,18 +102,38 @@ export class NodeHostDirectory implements HostDirectory {
     );
   }
 
-  readFile(p: MountPath): Uint8Array {
+  readFile(p: MountPath, options: { maxBytes?: number } = {}): Uint8Array {
     const l = label("open", p);
     const real = this.#existing(p.rel, l);
     const fd = attempt(() => fs.openSync(real, C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK), l);
     try {
       const read = label("read", p);
-      this.#info(
+      const { size } = this.#info(
         attempt(() => fs.fstatSync(fd), read),
         read,
         true,
       );
-      return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
+      const max = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      if (size > max) throw fail("EFBIG", read);
+      if (max === Number.POSITIVE_INFINITY) return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
+      // Never more than max + 1 bytes, should the file grow after fstat.
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = new Uint8Array(Math.min(64 * 1024, max + 1 - total));
+        const n = attempt(() => fs.readSync(fd, chunk, 0, chunk.length, null), read);
+        if (n === 0) break;
+        chunks.push(chunk.subarray(0, n));
+        total += n;
+        if (total > max) throw fail("EFBIG", read);
+      }
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        data.set(chunk, at);
+        at += chunk.length;
+      }
+      return data;
     } finally {
       fs.closeSync(fd);
     }

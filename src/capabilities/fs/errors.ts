@@ -14,6 +14,7 @@ const CODES = {
   ENOTDIR: [-20, "not a directory"],
   EISDIR: [-21, "illegal operation on a directory"],
   EINVAL: [-22, "invalid argument"],
+  EFBIG: [-27, "file too large"],
   ENOSPC: [-28, "no space left on device"],
   EROFS: [-30, "read-only file system"],
   ENAMETOOLONG: [-36, "name too long"],

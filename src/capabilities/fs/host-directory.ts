@@ -49,7 +49,8 @@ export interface HostDirectory {
   stat(path: MountPath, syscall?: string): StatInfo;
   /** Does not follow a symbolic link in the last segment. `syscall` defaults to "lstat". */
   lstat(path: MountPath, syscall?: string): StatInfo;
-  readFile(path: MountPath): Uint8Array;
+  /** With `maxBytes`, a file larger than that is EFBIG, found without reading it. */
+  readFile(path: MountPath, options?: { maxBytes?: number }): Uint8Array;
   /** Creates the file when missing (its directory must exist). */
   writeFile(path: MountPath, data: Uint8Array, options?: WriteOptions): void;
   /** Entries of other kinds (sockets, FIFOs, devices) are left out. */
