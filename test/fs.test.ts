@@ -638,6 +638,51 @@ describe("mounts", () => {
     expectNoHostPath(appended);
   });
 
+  it("hard-linked files in a writable mount are EACCES unless the mount sets allowHardLinks", async () => {
+    const dir = fs.mkdtempSync(path.join(base, "hard-"));
+    const target = path.join(fs.mkdtempSync(path.join(base, "hard-outside-")), "target.txt");
+    fs.writeFileSync(target, "outside via a hard link");
+    fs.linkSync(target, path.join(dir, "link.txt"));
+    const code = `${ATTEMPT}
+      const fs = require("fs");
+      ({
+        read: attempt(() => fs.readFileSync("/data/link.txt", "utf8")),
+        write: attempt(() => fs.writeFileSync("/data/link.txt", "overwritten")),
+        append: attempt(() => fs.appendFileSync("/data/link.txt", "!")),
+        copy: attempt(() => fs.copyFileSync("/data/link.txt", "/copy.txt")),
+      })`;
+    const refused = await run(code, { mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false }] });
+    expect(refused.ok).toBe(true);
+    const v = refused.value as Record<string, { code?: string; message?: string; path?: string }>;
+    for (const key of ["read", "write", "append", "copy"]) expect(v[key]?.code, key).toBe("EACCES");
+    expect(v.read?.message).toBe(
+      "EACCES: permission denied, open '/data/link.txt' (a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it)",
+    );
+    expect(fs.readFileSync(target, "utf8")).toBe("outside via a hard link");
+    expect(JSON.stringify(refused)).not.toContain("outside via a hard link");
+    expectNoHostPath(refused);
+
+    const allowed = await run(
+      `const fs = require("fs");
+       const before = fs.readFileSync("/data/link.txt", "utf8");
+       fs.appendFileSync("/data/link.txt", "!");
+       before`,
+      { mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false, allowHardLinks: true }] },
+    );
+    expect(allowed.value).toBe("outside via a hard link");
+    expect(fs.readFileSync(target, "utf8")).toBe("outside via a hard link!");
+
+    const readOnly = await run(`require("fs").readFileSync("/data/link.txt", "utf8")`, {
+      mounts: [{ hostPath: dir, guestPath: "/data" }],
+    });
+    expect(readOnly.value).toBe("outside via a hard link!");
+    await expect(
+      run("1", {
+        mounts: [{ hostPath: dir, guestPath: "/data", allowHardLinks: "yes" as unknown as boolean }],
+      }),
+    ).rejects.toThrow(expect.objectContaining({ option: "mounts[0].allowHardLinks" }));
+  });
+
   it("symbolic links leading out of the mount are EACCES, for reads and writes", async () => {
     const r = await run(
       `${ATTEMPT}

@@ -180,6 +180,34 @@ describe("NodeHostDirectory: confinement", () => {
   });
 });
 
+describe("NodeHostDirectory: hard links", () => {
+  const message =
+    "EACCES: permission denied, open '/m/hard' (a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it)";
+
+  it("a writable directory refuses to read or write a file with more than one link", () => {
+    fs.linkSync(path.join(tmp, "outside.txt"), path.join(root, "hard"));
+    fs.linkSync(path.join(root, "a.txt"), path.join(root, "sub", "a-again"));
+    const d = new NodeHostDirectory(root, false);
+    denied(() => d.readFile(at("hard")), "EACCES", message);
+    denied(() => d.writeFile(at("hard"), text("x")), "EACCES", message);
+    denied(() => d.writeFile(at("hard"), text("x"), { append: true }), "EACCES", message);
+    denied(() => d.readFile(at("a.txt")), "EACCES");
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+    expect(d.stat(at("hard")).nlink).toBe(2);
+    d.unlink(at("sub/a-again"));
+    expect(str(d.readFile(at("a.txt")))).toBe("A");
+  });
+
+  it("allowHardLinks lets them through; a read-only directory reads them", () => {
+    fs.linkSync(path.join(tmp, "outside.txt"), path.join(root, "hard"));
+    const allowed = new NodeHostDirectory(root, false, { allowHardLinks: true });
+    expect(str(allowed.readFile(at("hard")))).toBe("O");
+    allowed.writeFile(at("hard"), text("!"), { append: true });
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O!");
+    expect(str(new NodeHostDirectory(root, true).readFile(at("hard")))).toBe("O!");
+  });
+});
+
 describe("NodeHostDirectory: operations", () => {
   it("reads, writes, appends and lists", () => {
     const d = new NodeHostDirectory(root, false);

@@ -4,7 +4,9 @@
 // inside it by whole segments. Anything else is EACCES: absolute paths, ".." leading out, and symbolic links that
 // lead out, wherever they sit in the path. A dangling link is never followed (EACCES), so a write cannot create a
 // file outside through it. Files are opened by their resolved path with O_NOFOLLOW (and O_NONBLOCK, so a FIFO cannot
-// block the host); only regular files are read or written.
+// block the host); only regular files are read or written. In a writable directory a regular file with more than one
+// hard link is refused (checked on the open descriptor, before any truncation) unless allowHardLinks is set: its
+// other link may be outside the root. Read-only directories read them (no write can reach the other name).
 //
 // Not defended: another process changing the directory between the check and the use (the guest itself cannot, as
 // its calls are synchronous); O_NOFOLLOW guards only the last segment of an open.
@@ -16,6 +18,7 @@ import type {
   EntryType,
   HostDirectory,
   HostDirectoryFactory,
+  HostDirectoryOptions,
   MountPath,
   StatInfo,
   WriteOptions,
@@ -52,7 +55,10 @@ const label = (syscall: string, p: MountPath, dest?: MountPath): Label => ({
   path: p.guest,
   dest: dest?.guest,
 });
-const fail = (code: FsErrorCode, l: Label) => new FsError(code, l.syscall, l.path, l.dest);
+const fail = (code: FsErrorCode, l: Label, detail?: string) =>
+  new FsError(code, l.syscall, l.path, l.dest, detail);
+const HARD_LINKED =
+  "a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it";
 
 /** Runs a node:fs call, turning its error into an FsError that names the guest path(s) and nothing else. */
 function attempt<T>(fn: () => T, l: Label): T {
@@ -67,9 +73,10 @@ function attempt<T>(fn: () => T, l: Label): T {
 export class NodeHostDirectory implements HostDirectory {
   readonly readOnly: boolean;
   readonly #root: string;
+  readonly #allowHardLinks: boolean;
 
   /** Throws TypeError when `root` is not an absolute path to an existing directory. */
-  constructor(root: string, readOnly: boolean) {
+  constructor(root: string, readOnly: boolean, options: HostDirectoryOptions = {}) {
     if (typeof root !== "string" || root.includes("\0") || !path.isAbsolute(root)) {
       throw new TypeError("must be an absolute host path");
     }
@@ -82,6 +89,7 @@ export class NodeHostDirectory implements HostDirectory {
     if (!fs.statSync(real).isDirectory()) throw new TypeError("is not a directory");
     this.#root = real;
     this.readOnly = readOnly;
+    this.#allowHardLinks = options.allowHardLinks === true;
   }
 
   stat(p: MountPath, syscall = "stat"): StatInfo {
@@ -151,7 +159,6 @@ export class NodeHostDirectory implements HostDirectory {
         l,
         true,
       );
-      if (!options.append) flags |= C.O_TRUNC;
     } else {
       flags |= C.O_CREAT | C.O_EXCL;
     }
@@ -163,6 +170,8 @@ export class NodeHostDirectory implements HostDirectory {
         write,
         true,
       );
+      // Truncated only now that the open file itself was checked.
+      if (exists && !options.append) attempt(() => fs.ftruncateSync(fd, 0), write);
       for (let done = 0; done < data.length; ) {
         done += attempt(() => fs.writeSync(fd, data, done, data.length - done), write);
       }
@@ -231,6 +240,10 @@ export class NodeHostDirectory implements HostDirectory {
     if (type === undefined) throw fail("EACCES", l);
     if (fileOnly && type === "directory") throw fail("EISDIR", l);
     if (fileOnly && type !== "file") throw fail("EACCES", l);
+    // A second link may be a file outside the root: writable directories refuse such files unless allowed.
+    if (fileOnly && st.nlink > 1 && !this.readOnly && !this.#allowHardLinks) {
+      throw fail("EACCES", { ...l, syscall: "open" }, HARD_LINKED);
+    }
     return {
       type,
       size: st.size,
@@ -296,5 +309,5 @@ export class NodeHostDirectory implements HostDirectory {
   }
 }
 
-export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly) =>
-  new NodeHostDirectory(root, readOnly);
+export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly, options) =>
+  new NodeHostDirectory(root, readOnly, options);

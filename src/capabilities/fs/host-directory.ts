@@ -66,5 +66,17 @@ export interface HostDirectory {
   realpath(path: MountPath): string;
 }
 
+export interface HostDirectoryOptions {
+  /**
+   * A writable directory refuses (EACCES) to read or write a regular file with more than one hard link, as such a
+   * file may be shared with one outside the root; true allows them. A read-only directory always reads them.
+   */
+  allowHardLinks?: boolean;
+}
+
 /** Opens a host directory `root` (an absolute host path) for a mount. Throws TypeError when it cannot. */
-export type HostDirectoryFactory = (root: string, readOnly: boolean) => HostDirectory;
+export type HostDirectoryFactory = (
+  root: string,
+  readOnly: boolean,
+  options?: HostDirectoryOptions,
+) => HostDirectory;

@@ -45,6 +45,11 @@ export interface MountSpec {
   guestPath: string;
   /** Default true. */
   readOnly?: boolean;
+  /**
+   * Default false: in a writable mount, a regular file with more than one hard link is refused (EACCES) for reading
+   * and writing, as the other link may be a file outside the mount. Read-only mounts are not affected.
+   */
+  allowHardLinks?: boolean;
 }
 export interface VfsOptions {
   files?: FileTree;
@@ -590,7 +595,7 @@ export class VirtualFs {
     specs.forEach((spec: Partial<MountSpec>, i) => {
       const option = `mounts[${i}]`;
       if (!isTree(spec)) throw new InvalidOptionError(option, "must be an object");
-      const { hostPath, readOnly = true } = spec;
+      const { hostPath, readOnly = true, allowHardLinks = false } = spec;
       if (
         typeof spec.guestPath !== "string" ||
         !spec.guestPath.startsWith("/") ||
@@ -615,10 +620,12 @@ export class VirtualFs {
       }
       if (typeof readOnly !== "boolean")
         throw new InvalidOptionError(`${option}.readOnly`, "must be a boolean");
+      if (typeof allowHardLinks !== "boolean")
+        throw new InvalidOptionError(`${option}.allowHardLinks`, "must be a boolean");
       if (!host) throw new InvalidOptionError("mounts", "need a host directory factory (nodeHostDirectory)");
       let dir: HostDirectory;
       try {
-        dir = host(hostPath, readOnly);
+        dir = host(hostPath, readOnly, { allowHardLinks });
       } catch (error) {
         throw new InvalidOptionError(
           `${option}.hostPath`,
