@@ -393,6 +393,24 @@ describe("returnFiles", () => {
     expect(r.files).toBeUndefined();
   });
 
+  it("returned files count against maxResultBytes: past it the run fails with ResultTooLargeError", async () => {
+    const r = await run(`require("fs").writeFileSync("/big.txt", "x".repeat(2048)); 1`, {
+      returnFiles: true,
+      maxResultBytes: 1024,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error?.name).toBe("ResultTooLargeError");
+    expect(r.error?.message).toMatch(/returnFiles/);
+    expect(r.error?.message).toMatch(/maxResultBytes \(1024 bytes\)/);
+    expect(r.files).toBeUndefined();
+    const fits = await run(`require("fs").writeFileSync("/small.txt", "x".repeat(1000)); 1`, {
+      returnFiles: true,
+      maxResultBytes: 1024,
+    });
+    expect(fits.ok).toBe(true);
+    expect(Object.keys(fits.files ?? {})).toEqual(["/small.txt"]);
+  });
+
   it("a run that fails still returns what it wrote", async () => {
     const r = await run(`require("fs").writeFileSync("/partial.txt", "p"); throw new Error("later")`, {
       returnFiles: true,
@@ -586,6 +604,83 @@ describe("mounts", () => {
     expect(r.files?.["/data/made/deeper/new.bin"]).toBeInstanceOf(Uint8Array);
     expect(Array.from(r.files?.["/data/made/deeper/new.bin"] as Uint8Array)).toEqual([0xff, 0, 1]);
     expectNoHostPath(r);
+  });
+
+  it("returnFiles: a host file only moved in a writable mount is not returned; written ones are capped", async () => {
+    const dir = fs.mkdtempSync(path.join(base, "big-"));
+    const big = Buffer.alloc(4 * 1024 * 1024, 0x61);
+    fs.mkdirSync(path.join(dir, "in"));
+    fs.writeFileSync(path.join(dir, "big.bin"), big);
+    fs.writeFileSync(path.join(dir, "in", "inner.bin"), big);
+    const options = {
+      mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false }],
+      returnFiles: true,
+      maxFsBytes: 1024,
+      maxResultBytes: 1024,
+    } satisfies RunOptions;
+    const moved = await run(
+      `const fs = require("fs");
+       fs.renameSync("/data/big.bin", "/data/moved.bin");
+       fs.renameSync("/data/in", "/data/out");
+       fs.writeFileSync("/data/note.txt", "small");
+       1`,
+      options,
+    );
+    expect(moved.ok).toBe(true);
+    expect(moved.files).toEqual({ "/data/note.txt": "small" });
+    expect(fs.statSync(path.join(dir, "moved.bin")).size).toBe(big.length);
+
+    const appended = await run(`require("fs").appendFileSync("/data/moved.bin", "!"); 1`, options);
+    expect(appended.ok).toBe(false);
+    expect(appended.error?.name).toBe("ResultTooLargeError");
+    expect(appended.error?.message).toMatch(/returnFiles.*maxResultBytes \(1024 bytes\)/);
+    expect(appended.files).toBeUndefined();
+    expectNoHostPath(appended);
+  });
+
+  it("hard-linked files in a writable mount are EACCES unless the mount sets allowHardLinks", async () => {
+    const dir = fs.mkdtempSync(path.join(base, "hard-"));
+    const target = path.join(fs.mkdtempSync(path.join(base, "hard-outside-")), "target.txt");
+    fs.writeFileSync(target, "outside via a hard link");
+    fs.linkSync(target, path.join(dir, "link.txt"));
+    const code = `${ATTEMPT}
+      const fs = require("fs");
+      ({
+        read: attempt(() => fs.readFileSync("/data/link.txt", "utf8")),
+        write: attempt(() => fs.writeFileSync("/data/link.txt", "overwritten")),
+        append: attempt(() => fs.appendFileSync("/data/link.txt", "!")),
+        copy: attempt(() => fs.copyFileSync("/data/link.txt", "/copy.txt")),
+      })`;
+    const refused = await run(code, { mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false }] });
+    expect(refused.ok).toBe(true);
+    const v = refused.value as Record<string, { code?: string; message?: string; path?: string }>;
+    for (const key of ["read", "write", "append", "copy"]) expect(v[key]?.code, key).toBe("EACCES");
+    expect(v.read?.message).toBe(
+      "EACCES: permission denied, open '/data/link.txt' (a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it)",
+    );
+    expect(fs.readFileSync(target, "utf8")).toBe("outside via a hard link");
+    expect(JSON.stringify(refused)).not.toContain("outside via a hard link");
+    expectNoHostPath(refused);
+
+    const allowed = await run(
+      `const fs = require("fs");
+       const before = fs.readFileSync("/data/link.txt", "utf8");
+       fs.appendFileSync("/data/link.txt", "!");
+       before`,
+      { mounts: [{ hostPath: dir, guestPath: "/data", readOnly: false, allowHardLinks: true }] },
+    );
+    expect(allowed.value).toBe("outside via a hard link");
+    expect(fs.readFileSync(target, "utf8")).toBe("outside via a hard link!");
+
+    const readOnly = await run(`require("fs").readFileSync("/data/link.txt", "utf8")`, {
+      mounts: [{ hostPath: dir, guestPath: "/data" }],
+    });
+    expect(readOnly.value).toBe("outside via a hard link!");
+    await expect(
+      run("1", {
+        mounts: [{ hostPath: dir, guestPath: "/data", allowHardLinks: "yes" as unknown as boolean }],
+      }),
+    ).rejects.toThrow(expect.objectContaining({ option: "mounts[0].allowHardLinks" }));
   });
 
   it("symbolic links leading out of the mount are EACCES, for reads and writes", async () => {

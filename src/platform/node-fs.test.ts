@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FsError } from "../capabilities/fs/errors.js";
+import { VirtualFs } from "../capabilities/fs/vfs.js";
 import { NodeHostDirectory } from "./node-fs.js";
 
 let tmp: string;
@@ -177,6 +178,128 @@ describe("NodeHostDirectory: confinement", () => {
     const d = new NodeHostDirectory(root, false);
     fs.rmSync(root, { recursive: true });
     denied(() => d.readFile(at("a.txt")), "ENOENT", "ENOENT: no such file or directory, open '/m/a.txt'");
+  });
+});
+
+describe("NodeHostDirectory: hard links", () => {
+  const message =
+    "EACCES: permission denied, open '/m/hard' (a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it)";
+
+  it("a writable directory refuses to read or write a file with more than one link", () => {
+    fs.linkSync(path.join(tmp, "outside.txt"), path.join(root, "hard"));
+    fs.linkSync(path.join(root, "a.txt"), path.join(root, "sub", "a-again"));
+    const d = new NodeHostDirectory(root, false);
+    denied(() => d.readFile(at("hard")), "EACCES", message);
+    denied(() => d.writeFile(at("hard"), text("x")), "EACCES", message);
+    denied(() => d.writeFile(at("hard"), text("x"), { append: true }), "EACCES", message);
+    denied(() => d.readFile(at("a.txt")), "EACCES");
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O");
+    expect(d.stat(at("hard")).nlink).toBe(2);
+    d.unlink(at("sub/a-again"));
+    expect(str(d.readFile(at("a.txt")))).toBe("A");
+  });
+
+  it("allowHardLinks lets them through; a read-only directory reads them", () => {
+    fs.linkSync(path.join(tmp, "outside.txt"), path.join(root, "hard"));
+    const allowed = new NodeHostDirectory(root, false, { allowHardLinks: true });
+    expect(str(allowed.readFile(at("hard")))).toBe("O");
+    allowed.writeFile(at("hard"), text("!"), { append: true });
+    expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("O!");
+    expect(str(new NodeHostDirectory(root, true).readFile(at("hard")))).toBe("O!");
+  });
+});
+
+describe("NodeHostDirectory: a directory swapped for a link between the check and the use", () => {
+  // Another process could swap root/sub for a link to tmp/dataX after the path was checked; the hook does it there.
+  const swapSub = () => {
+    fs.renameSync(path.join(root, "sub"), path.join(root, "sub-old"));
+    fs.symlinkSync(path.join(tmp, "dataX"), path.join(root, "sub"));
+  };
+  /** Runs `fn` with the swap between its check and its open: it must fail (EACCES, or ELOOP for a last segment
+   * that became a link), naming no host path. */
+  function swapped(fn: (d: NodeHostDirectory) => unknown): FsError {
+    let swaps = 0;
+    const d = new NodeHostDirectory(root, false, {
+      afterCheck: () => {
+        if (swaps++ === 0) swapSub();
+      },
+    });
+    let error: unknown;
+    try {
+      fn(d);
+    } catch (e) {
+      error = e;
+    } finally {
+      if (swaps > 0) {
+        fs.unlinkSync(path.join(root, "sub"));
+        fs.renameSync(path.join(root, "sub-old"), path.join(root, "sub"));
+      }
+    }
+    expect(swaps).toBe(1);
+    expect(error).toBeInstanceOf(FsError);
+    const e = error as FsError;
+    expect(["EACCES", "ELOOP"]).toContain(e.code);
+    expect(e.message).not.toContain(tmp);
+    return e;
+  }
+  const outsideUnchanged = () => {
+    expect(fs.readdirSync(path.join(tmp, "dataX")).sort()).toEqual(["b.txt", "d", "secret"]);
+    expect(fs.readdirSync(path.join(tmp, "dataX", "d"))).toEqual([]);
+    expect(fs.readFileSync(path.join(tmp, "dataX", "b.txt"), "utf8")).toBe("outside b");
+  };
+
+  beforeEach(() => {
+    fs.writeFileSync(path.join(tmp, "dataX", "b.txt"), "outside b");
+    fs.mkdirSync(path.join(tmp, "dataX", "d"));
+    fs.mkdirSync(path.join(root, "sub", "d"));
+  });
+
+  it("reads, writes, appends, creates, stats and lists nothing outside", () => {
+    expect(swapped((d) => d.readFile(at("sub/b.txt"))).message).toBe(
+      "EACCES: permission denied, open '/m/sub/b.txt'",
+    );
+    swapped((d) => d.writeFile(at("sub/b.txt"), text("x")));
+    swapped((d) => d.writeFile(at("sub/b.txt"), text("x"), { append: true }));
+    swapped((d) => d.writeFile(at("sub/new.txt"), text("x")));
+    swapped((d) => d.stat(at("sub/b.txt")));
+    swapped((d) => d.stat(at("sub/d")));
+    swapped((d) => d.readdir(at("sub/d")));
+    swapped((d) => d.readdir(at("sub")));
+    outsideUnchanged();
+  });
+
+  it("lstat, mkdir, unlink, rmdir and rename reach nothing outside", () => {
+    swapped((d) => d.lstat(at("sub/b.txt")));
+    swapped((d) => d.mkdir(at("sub/new-dir")));
+    swapped((d) => d.unlink(at("sub/b.txt")));
+    swapped((d) => d.rmdir(at("sub/d")));
+    swapped((d) => d.rename(at("sub/b.txt"), at("stolen.txt")));
+    swapped((d) => d.rename(at("a.txt"), at("sub/planted.txt")));
+    outsideUnchanged();
+    expect(fs.existsSync(path.join(root, "stolen.txt"))).toBe(false);
+  });
+
+  it("reaches the guest as EACCES naming its own path, with no content from outside", () => {
+    let swaps = 0;
+    const v = new VirtualFs(
+      { mounts: [{ hostPath: root, guestPath: "/mnt", readOnly: false }] },
+      (r, ro, o) => {
+        return new NodeHostDirectory(r, ro, {
+          ...o,
+          afterCheck: () => {
+            if (swaps++ === 0) swapSub();
+          },
+        });
+      },
+    );
+    let error: unknown;
+    try {
+      v.readFile("/mnt/sub/b.txt");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FsError);
+    expect((error as FsError).message).toBe("EACCES: permission denied, open '/mnt/sub/b.txt'");
   });
 });
 

@@ -4,10 +4,17 @@
 // inside it by whole segments. Anything else is EACCES: absolute paths, ".." leading out, and symbolic links that
 // lead out, wherever they sit in the path. A dangling link is never followed (EACCES), so a write cannot create a
 // file outside through it. Files are opened by their resolved path with O_NOFOLLOW (and O_NONBLOCK, so a FIFO cannot
-// block the host); only regular files are read or written.
+// block the host); only regular files are read or written. In a writable directory a regular file with more than one
+// hard link is refused (checked on the open descriptor, before any truncation) unless allowHardLinks is set: its
+// other link may be outside the root. Read-only directories read them (no write can reach the other name).
 //
-// Not defended: another process changing the directory between the check and the use (the guest itself cannot, as
-// its calls are synchronous); O_NOFOLLOW guards only the last segment of an open.
+// Another process may change the directory between that check and the use (swap a checked directory for a link to
+// one outside, say). On Linux every use therefore goes through a descriptor whose real path, read back from
+// /proc/self/fd, must again lie inside the root: files are opened and then checked before a byte moves (truncation
+// included); stat is an fstat of such a descriptor (O_PATH); readdir lists a checked directory descriptor; entries
+// are created, removed, renamed and lstat-ed through /proc/self/fd/<checked parent>/<name>, so the kernel never walks
+// the path again. Without /proc (other systems) the check-then-use above is all there is. Not defended either way:
+// rm -r of a directory whose insides another process is swapping at that moment (node:fs's own walk).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FsError, type FsErrorCode, fsErrorFromCode, isFsError } from "../capabilities/fs/errors.js";
@@ -16,6 +23,7 @@ import type {
   EntryType,
   HostDirectory,
   HostDirectoryFactory,
+  HostDirectoryOptions,
   MountPath,
   StatInfo,
   WriteOptions,
@@ -24,6 +32,10 @@ import type {
 const C = fs.constants;
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = C.O_NONBLOCK ?? 0;
+/** Where Linux shows each open descriptor as a link to its file; undefined elsewhere. */
+const PROC_FD = process.platform === "linux" && fs.existsSync("/proc/self/fd") ? "/proc/self/fd" : undefined;
+/** Linux's O_PATH (not in fs.constants): a descriptor that only names a file, for fstat and /proc lookups. */
+const O_PATH = 0o10000000;
 
 function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
@@ -52,7 +64,10 @@ const label = (syscall: string, p: MountPath, dest?: MountPath): Label => ({
   path: p.guest,
   dest: dest?.guest,
 });
-const fail = (code: FsErrorCode, l: Label) => new FsError(code, l.syscall, l.path, l.dest);
+const fail = (code: FsErrorCode, l: Label, detail?: string) =>
+  new FsError(code, l.syscall, l.path, l.dest, detail);
+const HARD_LINKED =
+  "a file with more than one hard link is refused in a writable mount; the mount option allowHardLinks allows it";
 
 /** Runs a node:fs call, turning its error into an FsError that names the guest path(s) and nothing else. */
 function attempt<T>(fn: () => T, l: Label): T {
@@ -64,12 +79,20 @@ function attempt<T>(fn: () => T, l: Label): T {
   }
 }
 
+/** NodeHostDirectory's options; `afterCheck` is for tests only (not reachable from MountSpec). */
+export interface NodeHostDirectoryOptions extends HostDirectoryOptions {
+  /** Runs after a path was checked, before it is opened: where a test plays the other process. */
+  afterCheck?: () => void;
+}
+
 export class NodeHostDirectory implements HostDirectory {
   readonly readOnly: boolean;
   readonly #root: string;
+  readonly #allowHardLinks: boolean;
+  readonly #afterCheck: (() => void) | undefined;
 
   /** Throws TypeError when `root` is not an absolute path to an existing directory. */
-  constructor(root: string, readOnly: boolean) {
+  constructor(root: string, readOnly: boolean, options: NodeHostDirectoryOptions = {}) {
     if (typeof root !== "string" || root.includes("\0") || !path.isAbsolute(root)) {
       throw new TypeError("must be an absolute host path");
     }
@@ -82,48 +105,70 @@ export class NodeHostDirectory implements HostDirectory {
     if (!fs.statSync(real).isDirectory()) throw new TypeError("is not a directory");
     this.#root = real;
     this.readOnly = readOnly;
+    this.#allowHardLinks = options.allowHardLinks === true;
+    this.#afterCheck = options.afterCheck;
   }
 
   stat(p: MountPath, syscall = "stat"): StatInfo {
     const l = label(syscall, p);
     const real = this.#existing(p.rel, l);
-    return this.#info(
-      attempt(() => fs.lstatSync(real), l),
-      l,
-    );
+    if (!PROC_FD)
+      return this.#info(
+        attempt(() => fs.lstatSync(real), l),
+        l,
+      );
+    return this.#withFd(real, O_PATH, l, (fd) => {
+      const st = attempt(() => fs.fstatSync(fd), l);
+      if (st.isSymbolicLink()) throw fail("EACCES", l); // put there after the check
+      return this.#info(st, l);
+    });
   }
 
   lstat(p: MountPath, syscall = "lstat"): StatInfo {
     const l = label(syscall, p);
-    const entry = this.#entry(p.rel, l);
-    return this.#info(
-      attempt(() => fs.lstatSync(entry), l),
-      l,
+    return this.#atEntry(p.rel, l, (entry) =>
+      this.#info(
+        attempt(() => fs.lstatSync(entry), l),
+        l,
+      ),
     );
   }
 
-  readFile(p: MountPath): Uint8Array {
+  readFile(p: MountPath, options: { maxBytes?: number } = {}): Uint8Array {
     const l = label("open", p);
     const real = this.#existing(p.rel, l);
-    const fd = attempt(() => fs.openSync(real, C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK), l);
-    try {
+    return this.#withFd(real, C.O_RDONLY, l, (fd) => {
       const read = label("read", p);
-      this.#info(
+      const { size } = this.#info(
         attempt(() => fs.fstatSync(fd), read),
         read,
         true,
       );
-      return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
-    } finally {
-      fs.closeSync(fd);
-    }
+      const max = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      if (size > max) throw fail("EFBIG", read);
+      if (max === Number.POSITIVE_INFINITY) return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
+      return readAtMost(fd, max, read);
+    });
   }
 
   writeFile(p: MountPath, data: Uint8Array, options: WriteOptions = {}): void {
     const l = label("open", p);
     const { real, exists } = this.#resolve(p.rel, l);
     this.#writable(l);
-    let flags = C.O_WRONLY | O_NOFOLLOW | O_NONBLOCK | (options.append ? C.O_APPEND : 0);
+    const flags = C.O_WRONLY | (options.append ? C.O_APPEND : 0);
+    const write = label("write", p);
+    const fill = (fd: number) => {
+      this.#info(
+        attempt(() => fs.fstatSync(fd), write),
+        write,
+        true,
+      );
+      // Truncated only now that the open file itself was checked.
+      if (exists && !options.append) attempt(() => fs.ftruncateSync(fd, 0), write);
+      for (let done = 0; done < data.length; ) {
+        done += attempt(() => fs.writeSync(fd, data, done, data.length - done), write);
+      }
+    };
     if (exists) {
       if (options.exclusive) throw fail("EEXIST", l);
       this.#info(
@@ -131,31 +176,23 @@ export class NodeHostDirectory implements HostDirectory {
         l,
         true,
       );
-      if (!options.append) flags |= C.O_TRUNC;
-    } else {
-      flags |= C.O_CREAT | C.O_EXCL;
+      this.#withFd(real, flags, l, fill);
+      return;
     }
-    const fd = attempt(() => fs.openSync(real, flags, 0o666), l);
-    try {
-      const write = label("write", p);
-      this.#info(
-        attempt(() => fs.fstatSync(fd), write),
-        write,
-        true,
-      );
-      for (let done = 0; done < data.length; ) {
-        done += attempt(() => fs.writeSync(fd, data, done, data.length - done), write);
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
+    // Created through the checked parent, so the new file cannot land outside.
+    this.#inDir(path.dirname(real), l, (dir) =>
+      this.#withFd(`${dir}/${path.basename(real)}`, flags | C.O_CREAT | C.O_EXCL, l, fill),
+    );
   }
 
   readdir(p: MountPath): DirEntry[] {
     const l = label("scandir", p);
     const real = this.#existing(p.rel, l);
     const out: DirEntry[] = [];
-    for (const entry of attempt(() => fs.readdirSync(real, { withFileTypes: true }), l)) {
+    const entries = this.#inDir(real, l, (dir) =>
+      attempt(() => fs.readdirSync(dir, { withFileTypes: true }), l),
+    );
+    for (const entry of entries) {
       const type = typeOf(entry);
       if (type) out.push({ name: entry.name, type });
     }
@@ -164,36 +201,38 @@ export class NodeHostDirectory implements HostDirectory {
 
   mkdir(p: MountPath): void {
     const l = label("mkdir", p);
-    const entry = this.#entry(p.rel, l);
     this.#writable(l);
-    attempt(() => fs.mkdirSync(entry), l);
+    this.#atEntry(p.rel, l, (entry) => attempt(() => fs.mkdirSync(entry), l));
   }
 
   unlink(p: MountPath): void {
     const l = label("unlink", p);
-    const entry = this.#entry(p.rel, l);
     this.#writable(l);
-    if (attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("EISDIR", l);
-    attempt(() => fs.unlinkSync(entry), l);
+    this.#atEntry(p.rel, l, (entry) => {
+      if (attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("EISDIR", l);
+      attempt(() => fs.unlinkSync(entry), l);
+    });
   }
 
   rmdir(p: MountPath, options: { recursive?: boolean } = {}): void {
     const l = label("rmdir", p);
-    const entry = this.#entry(p.rel, l);
     this.#writable(l);
-    if (entry === this.#root) throw fail("EBUSY", l);
-    if (!attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("ENOTDIR", l);
-    if (options.recursive) attempt(() => fs.rmSync(entry, { recursive: true }), l);
-    else attempt(() => fs.rmdirSync(entry), l);
+    if (this.#join(p.rel, l) === this.#root) throw fail("EBUSY", l);
+    this.#atEntry(p.rel, l, (entry) => {
+      if (!attempt(() => fs.lstatSync(entry), l).isDirectory()) throw fail("ENOTDIR", l);
+      if (options.recursive) attempt(() => fs.rmSync(entry, { recursive: true }), l);
+      else attempt(() => fs.rmdirSync(entry), l);
+    });
   }
 
   rename(from: MountPath, to: MountPath): void {
     const l = label("rename", from, to);
-    const source = this.#entry(from.rel, l);
-    const target = this.#entry(to.rel, l);
     this.#writable(l);
-    if (source === this.#root || target === this.#root) throw fail("EBUSY", l);
-    attempt(() => fs.renameSync(source, target), l);
+    if (this.#join(from.rel, l) === this.#root || this.#join(to.rel, l) === this.#root)
+      throw fail("EBUSY", l);
+    this.#atEntry(from.rel, l, (source) =>
+      this.#atEntry(to.rel, l, (target) => attempt(() => fs.renameSync(source, target), l)),
+    );
   }
 
   realpath(p: MountPath): string {
@@ -211,6 +250,10 @@ export class NodeHostDirectory implements HostDirectory {
     if (type === undefined) throw fail("EACCES", l);
     if (fileOnly && type === "directory") throw fail("EISDIR", l);
     if (fileOnly && type !== "file") throw fail("EACCES", l);
+    // A second link may be a file outside the root: writable directories refuse such files unless allowed.
+    if (fileOnly && st.nlink > 1 && !this.readOnly && !this.#allowHardLinks) {
+      throw fail("EACCES", { ...l, syscall: "open" }, HARD_LINKED);
+    }
     return {
       type,
       size: st.size,
@@ -224,6 +267,45 @@ export class NodeHostDirectory implements HostDirectory {
       uid: 0,
       gid: 0,
     };
+  }
+
+  /**
+   * Opens `hostPath` (checked already; its last segment is never followed), checks where the descriptor really
+   * leads, runs `use` with it and closes it.
+   */
+  #withFd<T>(hostPath: string, flags: number, l: Label, use: (fd: number) => T): T {
+    this.#afterCheck?.();
+    const fd = attempt(() => fs.openSync(hostPath, flags | O_NOFOLLOW | O_NONBLOCK, 0o666), l);
+    try {
+      if (PROC_FD) {
+        const where = attempt(() => fs.readlinkSync(`${PROC_FD}/${fd}`), l);
+        if (!within(this.#root, where)) throw fail("EACCES", l);
+      }
+      return use(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Runs `use` with a host path naming directory `dir` (checked already) that no later change can redirect: on
+   * Linux, /proc/self/fd/<fd> of a checked descriptor of it. A link found there now is EACCES. */
+  #inDir<T>(dir: string, l: Label, use: (dir: string) => T): T {
+    if (!PROC_FD) return use(dir);
+    return this.#withFd(dir, O_PATH, l, (fd) => {
+      const st = attempt(() => fs.fstatSync(fd), l);
+      if (st.isSymbolicLink()) throw fail("EACCES", l);
+      if (!st.isDirectory()) throw fail("ENOTDIR", l);
+      return use(`${PROC_FD}/${fd}`);
+    });
+  }
+
+  /** Runs `use` with a host path for the last segment itself (not followed), reached through its checked parent;
+   * "." in the root for the root. */
+  #atEntry<T>(rel: string, l: Label, use: (entry: string) => T): T {
+    const joined = this.#join(rel, l);
+    if (joined === this.#root) return this.#inDir(this.#root, l, (dir) => use(`${dir}/.`));
+    const parent = this.#resolveHost(path.dirname(joined), l).real;
+    return this.#inDir(parent, l, (dir) => use(`${dir}/${path.basename(joined)}`));
   }
 
   /** The lexical host path for `rel`, which must stay inside the root. */
@@ -267,14 +349,28 @@ export class NodeHostDirectory implements HostDirectory {
     if (!exists) throw fail("ENOENT", l);
     return real;
   }
-
-  /** The host path of the last segment itself: its parent resolved (links followed), the last name kept as is. */
-  #entry(rel: string, l: Label): string {
-    const joined = this.#join(rel, l);
-    if (joined === this.#root) return joined;
-    return path.join(this.#resolveHost(path.dirname(joined), l).real, path.basename(joined));
-  }
 }
 
-export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly) =>
-  new NodeHostDirectory(root, readOnly);
+/** Reads at most `max` + 1 bytes of `fd` (should the file grow after fstat): more than `max` is EFBIG. */
+function readAtMost(fd: number, max: number, l: Label): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.min(64 * 1024, max + 1 - total));
+    const n = attempt(() => fs.readSync(fd, chunk, 0, chunk.length, null), l);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > max) throw fail("EFBIG", l);
+  }
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  return data;
+}
+
+export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly, options) =>
+  new NodeHostDirectory(root, readOnly, options);

@@ -3,6 +3,7 @@
 // caller and outlives the run when it belongs to a session.
 import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { Output } from "../capabilities/console/host.js";
+import { ChangedFilesTooLarge } from "../capabilities/fs/vfs.js";
 import type { Fetcher } from "../capabilities/net/transport.js";
 import { CloneError } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
@@ -423,19 +424,36 @@ export class Execution implements RunHooks {
     }
   }
 
-  private returnedFiles(): Record<string, string | Uint8Array> | undefined {
+  /**
+   * With returnFiles, the files the run created or changed. Together they may hold at most maxResultBytes: past
+   * that, no file comes back (none is read past the cap) and `tooLarge` is the error to report.
+   */
+  private returnedFiles(): { files?: Record<string, string | Uint8Array>; tooLarge?: RunError } {
     const patterns = this.options.returnFiles;
-    if (!patterns) return undefined;
+    if (!patterns) return {};
+    const { maxResultBytes } = this.options;
+    let changed: Map<string, Uint8Array>;
+    try {
+      changed = this.env.vfs.changedFiles(patterns.length > 0 ? patterns : undefined, maxResultBytes);
+    } catch (error) {
+      if (!(error instanceof ChangedFilesTooLarge)) throw error;
+      return {
+        tooLarge: {
+          name: "ResultTooLargeError",
+          message: `the files returned by returnFiles are larger than maxResultBytes (${maxResultBytes} bytes) together; pick fewer files with returnFiles glob patterns, write less, or raise maxResultBytes`,
+        },
+      };
+    }
     const files: Record<string, string | Uint8Array> = {};
     const decoder = new TextDecoder("utf-8", { fatal: true });
-    for (const [path, bytes] of this.env.vfs.changedFiles(patterns.length > 0 ? patterns : undefined)) {
+    for (const [path, bytes] of changed) {
       try {
         files[path] = decoder.decode(bytes);
       } catch {
         files[path] = bytes;
       }
     }
-    return files;
+    return { files };
   }
 
   private result(): RunResult {
@@ -449,7 +467,7 @@ export class Execution implements RunHooks {
         hostCalls: this.env.hostFunctions.calls,
       },
     };
-    const files = this.returnedFiles();
+    const { files, tooLarge } = this.returnedFiles();
     if (files) Object.assign(base, { files });
     const fail = (exitCode: number, error: RunError): RunResult => ({ ok: false, error, exitCode, ...base });
     const { timeoutMs, memoryLimitBytes } = this.options;
@@ -477,6 +495,7 @@ export class Execution implements RunHooks {
     const value = this.returned ?? this.value;
     if (this.interrupt === "exit") {
       const code = this.exitRequested ?? 0;
+      if (tooLarge && code === 0) return fail(EXIT.error, tooLarge);
       if (code === 0) return { ok: true, value: value?.value, exitCode: 0, ...base };
       return fail(code, { name: "ExitError", message: `the program called process.exit(${code})` });
     }
@@ -491,6 +510,8 @@ export class Execution implements RunHooks {
     const code = this.guestExitCode ?? 0;
     if (code !== 0)
       return fail(code, { name: "ExitError", message: `the program set process.exitCode to ${code}` });
+    // Returned files over the cap fail a run that would have succeeded; another failure is reported as it is.
+    if (tooLarge) return fail(EXIT.error, tooLarge);
     return { ok: true, value: value?.value, exitCode: 0, ...base };
   }
 }

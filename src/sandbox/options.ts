@@ -15,7 +15,7 @@ export interface RunOptions {
   stackSizeBytes?: number;
   /** Cap on each of stdout and stderr, in UTF-8 bytes. Default 1 MiB. */
   maxOutputBytes?: number;
-  /** Cap on the copied result value. Default 4 MiB. */
+  /** Cap on the copied result value, and separately on the bytes of the files returnFiles gives back. Default 4 MiB. */
   maxResultBytes?: number;
   /** Host function calls allowed per run. Default 10,000. */
   maxHostCalls?: number;
@@ -44,7 +44,10 @@ export interface RunOptions {
   maxFiles?: number;
   /** What fs.readFileSync(0) and process.stdin give the guest. Default empty. */
   stdin?: string | Uint8Array;
-  /** Return files created or changed by the run in RunResult.files: true for all, or glob patterns. */
+  /**
+   * Return files created or changed by the run in RunResult.files: true for all, or glob patterns. Files of a
+   * writable mount come back only when the run wrote to them. Over maxResultBytes together: ResultTooLargeError.
+   */
   returnFiles?: boolean | string[];
   /** Built-in modules the guest may import (default: all that cordon provides). */
   modules?: string[];

@@ -39,7 +39,10 @@ export interface RunResult {
   exitCode: number;
   truncated: { stdout: boolean; stderr: boolean };
   stats: RunStats;
-  /** With returnFiles: files created or changed by the run (text as string, binary as Uint8Array). */
+  /**
+   * With returnFiles: files created or changed by the run (text as string, binary as Uint8Array). Absent when they
+   * hold more than maxResultBytes together (the run then fails with ResultTooLargeError unless it failed already).
+   */
   files?: Record<string, string | Uint8Array>;
 }
 

@@ -1,6 +1,7 @@
 // Filesystem errors shaped like Node's: `code`, `errno`, `syscall`, `path` (and `dest` for two-path calls), with the
 // message Node prints, e.g. "ENOENT: no such file or directory, open '/x/y'". `path` and `dest` are always the paths
-// the guest used; a host path never appears in an FsError. errno values are Node's on Linux.
+// the guest used; a host path never appears in an FsError. errno values are Node's on Linux. A `detail` in
+// parentheses may follow Node's message, saying why cordon refused (never naming a host path either).
 
 const CODES = {
   EPERM: [-1, "operation not permitted"],
@@ -14,6 +15,7 @@ const CODES = {
   ENOTDIR: [-20, "not a directory"],
   EISDIR: [-21, "illegal operation on a directory"],
   EINVAL: [-22, "invalid argument"],
+  EFBIG: [-27, "file too large"],
   ENOSPC: [-28, "no space left on device"],
   EROFS: [-30, "read-only file system"],
   ENAMETOOLONG: [-36, "name too long"],
@@ -33,13 +35,16 @@ export class FsError extends Error {
   readonly syscall: string;
   readonly path?: string;
   readonly dest?: string;
+  readonly #detail: string | undefined;
 
-  constructor(code: FsErrorCode, syscall: string, path?: string, dest?: string) {
+  constructor(code: FsErrorCode, syscall: string, path?: string, dest?: string, detail?: string) {
     const [errno, description] = CODES[code];
     let message = `${code}: ${description}, ${syscall}`;
     if (path !== undefined) message += ` '${path}'`;
     if (path !== undefined && dest !== undefined) message += ` -> '${dest}'`;
+    if (detail !== undefined) message += ` (${detail})`;
     super(message);
+    this.#detail = detail;
     this.name = "Error";
     this.code = code;
     this.errno = errno;
@@ -50,7 +55,7 @@ export class FsError extends Error {
 
   /** The same error reported for another call, e.g. a failed read inside copyFile. */
   as(syscall: string, path?: string, dest?: string): FsError {
-    return new FsError(this.code, syscall, path, dest);
+    return new FsError(this.code, syscall, path, dest, this.#detail);
   }
 }
 

@@ -49,7 +49,8 @@ export interface HostDirectory {
   stat(path: MountPath, syscall?: string): StatInfo;
   /** Does not follow a symbolic link in the last segment. `syscall` defaults to "lstat". */
   lstat(path: MountPath, syscall?: string): StatInfo;
-  readFile(path: MountPath): Uint8Array;
+  /** With `maxBytes`, a file larger than that is EFBIG, found without reading it. */
+  readFile(path: MountPath, options?: { maxBytes?: number }): Uint8Array;
   /** Creates the file when missing (its directory must exist). */
   writeFile(path: MountPath, data: Uint8Array, options?: WriteOptions): void;
   /** Entries of other kinds (sockets, FIFOs, devices) are left out. */
@@ -65,5 +66,17 @@ export interface HostDirectory {
   realpath(path: MountPath): string;
 }
 
+export interface HostDirectoryOptions {
+  /**
+   * A writable directory refuses (EACCES) to read or write a regular file with more than one hard link, as such a
+   * file may be shared with one outside the root; true allows them. A read-only directory always reads them.
+   */
+  allowHardLinks?: boolean;
+}
+
 /** Opens a host directory `root` (an absolute host path) for a mount. Throws TypeError when it cannot. */
-export type HostDirectoryFactory = (root: string, readOnly: boolean) => HostDirectory;
+export type HostDirectoryFactory = (
+  root: string,
+  readOnly: boolean,
+  options?: HostDirectoryOptions,
+) => HostDirectory;

@@ -6,7 +6,8 @@ import { InvalidOptionError } from "../../errors.js";
 import { nodeHostDirectory } from "../../platform/node-fs.js";
 import { FsError, fsErrorFromCode } from "./errors.js";
 import { findMount, isWithin, matchGlob, normalizeAbsolute, resolveGuestPath } from "./paths.js";
-import { type VfsOptions, VirtualFs } from "./vfs.js";
+import type { HostDirectory, HostDirectoryFactory } from "./host-directory.js";
+import { ChangedFilesTooLarge, type VfsOptions, VirtualFs } from "./vfs.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -562,6 +563,44 @@ describe("mounts", () => {
     v.rm("/mnt/data/z", { recursive: true });
     expect(fs.existsSync(path.join(data, "z"))).toBe(false);
     expect([...v.changedFiles().keys()]).toEqual(["/mnt/data/new.txt"]);
+  });
+
+  it("changedFiles: moved host files are not changes; reading stops at the byte budget", () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 0x62);
+    fs.writeFileSync(path.join(data, "big.bin"), big);
+    fs.writeFileSync(path.join(data, "sub", "big2.bin"), big);
+    const read: number[] = [];
+    const counting: HostDirectoryFactory = (...args) => {
+      const dir = nodeHostDirectory(...args);
+      return new Proxy(dir, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target);
+          if (key !== "readFile") return typeof value === "function" ? value.bind(target) : value;
+          return (...args: Parameters<HostDirectory["readFile"]>) => {
+            const bytes = target.readFile(...args);
+            read.push(bytes.length);
+            return bytes;
+          };
+        },
+      });
+    };
+    const v = new VirtualFs(
+      { mounts: [{ hostPath: data, guestPath: "/mnt/data", readOnly: false }], maxFsBytes: 1024 },
+      counting,
+    );
+    v.rename("/mnt/data/big.bin", "/mnt/data/moved.bin");
+    v.rename("/mnt/data/sub", "/mnt/data/sub2");
+    v.writeFile("/mnt/data/small.txt", text("s"));
+    v.writeFile("/mem.txt", text("m"));
+    expect([...v.changedFiles(undefined, 1024).keys()]).toEqual(["/mem.txt", "/mnt/data/small.txt"]);
+    expect(read).toEqual([1]);
+    v.writeFile("/mnt/data/moved.bin", text("!"), { append: true });
+    read.length = 0;
+    expect(() => v.changedFiles(undefined, 1024)).toThrow(ChangedFilesTooLarge);
+    expect(read).toEqual([]);
+    expect(() => v.changedFiles(["/mem.txt", "/mnt/data/small.txt"], 1)).toThrow(ChangedFilesTooLarge);
+    expect([...v.changedFiles(["/mem.txt", "/mnt/data/small.txt"], 2).keys()]).toHaveLength(2);
+    expect(v.changedFiles().get("/mnt/data/moved.bin")?.length).toBe(big.length + 1);
   });
 
   it("mount points are busy; rename across the tree and a mount is EXDEV; copyFile crosses", () => {

@@ -13,6 +13,10 @@
 // - rm on a directory without `recursive` is EISDIR (Node's own error there is ERR_FS_EISDIR). mkdir with
 //   `recursive` returns the first directory created as an absolute guest path. A trailing slash on a file's path is
 //   ignored. In-memory entries have mode 0o644 (files) / 0o755 (directories), uid and gid 0.
+// - changedFiles: files of the in-memory tree created, changed or moved by the run, and files of writable mounts the
+//   run wrote bytes to (writeFile, appendFile, copyFile), followed when it renames them. A host file the run only
+//   renamed or moved is not a change. Reading stops at a byte budget: past it, ChangedFilesTooLarge, and no mount
+//   file larger than what is left is read at all.
 import { InvalidOptionError } from "../../errors.js";
 import { FsError, type FsErrorCode, isFsError } from "./errors.js";
 import type {
@@ -41,6 +45,11 @@ export interface MountSpec {
   guestPath: string;
   /** Default true. */
   readOnly?: boolean;
+  /**
+   * Default false: in a writable mount, a regular file with more than one hard link is refused (EACCES) for reading
+   * and writing, as the other link may be a file outside the mount. Read-only mounts are not affected.
+   */
+  allowHardLinks?: boolean;
 }
 export interface VfsOptions {
   files?: FileTree;
@@ -106,6 +115,14 @@ function limit(value: unknown, option: string, fallback: number): number {
     throw new InvalidOptionError(option, "must be a non-negative integer");
   }
   return value as number;
+}
+
+/** changedFiles found more bytes than its budget allows. */
+export class ChangedFilesTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the changed files are larger than ${maxBytes} bytes`);
+    this.name = "ChangedFilesTooLarge";
+  }
 }
 
 export class VirtualFs {
@@ -264,7 +281,7 @@ export class VirtualFs {
     relabel(l, () => {
       const a = this.#target(from, "rename");
       const b = this.#target(to, "rename");
-      const type = this.#stat(a, "rename", false).type;
+      this.#stat(a, "rename", false);
       if (a.path === b.path) return;
       if (this.#busy(a) || this.#busy(b)) throw fail("EBUSY", l);
       if (a.kind === "memory" && b.kind === "memory") return this.#memRename(a.path, b.path, l);
@@ -272,11 +289,11 @@ export class VirtualFs {
       if (a.mount.readOnly) throw fail("EROFS", l);
       a.mount.dir.rename(a.at, b.at);
       this.#forget(b.path);
+      // Records move with what they name; a host file the run never wrote does not become one.
       for (const p of [...this.#changedInMounts].filter((p) => isWithin(a.path, p))) {
         this.#changedInMounts.delete(p);
         this.#changedInMounts.add(b.path + p.slice(a.path.length));
       }
-      if (type !== "directory") this.#changedInMounts.add(b.path);
     });
   }
 
@@ -299,32 +316,43 @@ export class VirtualFs {
 
   /**
    * Files created or changed since construction, by guest path (sorted), with their current content. `patterns`
-   * are globs ("**", "*", "?") over absolute guest paths; a relative pattern is taken from the initial cwd.
+   * are globs ("**", "*", "?") over absolute guest paths; a relative pattern is taken from the initial cwd. Throws
+   * ChangedFilesTooLarge when the files picked hold more than `maxBytes` together, before reading past it.
    */
-  changedFiles(patterns?: string[]): Map<string, Uint8Array> {
+  changedFiles(patterns?: string[], maxBytes = Number.POSITIVE_INFINITY): Map<string, Uint8Array> {
     if (patterns !== undefined && (!Array.isArray(patterns) || patterns.some((p) => typeof p !== "string"))) {
       throw new TypeError("changedFiles: patterns must be an array of strings");
     }
-    const found: [string, Uint8Array][] = [];
+    const found = new Map<string, () => Uint8Array>();
     const walk = (dir: MemDir, prefix: string) => {
       for (const [name, node] of dir.children) {
         const p = joinGuest(prefix, name);
         if (node.kind === "dir") walk(node, p);
-        else if (node.changed) found.push([p, node.data.slice()]);
+        else if (node.changed) found.set(p, () => node.data);
       }
     };
     walk(this.#root, "/");
+    let left = maxBytes;
     for (const p of this.#changedInMounts) {
       const hit = findMount(p, this.#mounts);
-      try {
-        if (hit) found.push([p, hit.mount.dir.readFile({ rel: hit.rel, guest: p })]);
-      } catch {
-        // gone, or no longer a readable file
-      }
+      if (hit) found.set(p, () => hit.mount.dir.readFile({ rel: hit.rel, guest: p }, { maxBytes: left }));
     }
     const globs = patterns?.map((p) => globToRegExp(p.startsWith("/") ? p : joinGuest(this.#initialCwd, p)));
-    const kept = found.filter(([p]) => !globs || globs.some((g) => g.test(p)));
-    return new Map(kept.sort(([a], [b]) => (a < b ? -1 : 1)));
+    const picked = [...found.keys()].filter((p) => !globs || globs.some((g) => g.test(p))).sort();
+    const out = new Map<string, Uint8Array>();
+    for (const p of picked) {
+      let data: Uint8Array;
+      try {
+        data = found.get(p)!();
+      } catch (error) {
+        if (isFsError(error, "EFBIG")) throw new ChangedFilesTooLarge(maxBytes);
+        continue; // gone, or no longer a readable file
+      }
+      if (data.length > left) throw new ChangedFilesTooLarge(maxBytes);
+      left -= data.length;
+      out.set(p, data.slice());
+    }
+    return out;
   }
 
   #target(path: string, syscall: string): Target {
@@ -567,7 +595,7 @@ export class VirtualFs {
     specs.forEach((spec: Partial<MountSpec>, i) => {
       const option = `mounts[${i}]`;
       if (!isTree(spec)) throw new InvalidOptionError(option, "must be an object");
-      const { hostPath, readOnly = true } = spec;
+      const { hostPath, readOnly = true, allowHardLinks = false } = spec;
       if (
         typeof spec.guestPath !== "string" ||
         !spec.guestPath.startsWith("/") ||
@@ -592,10 +620,12 @@ export class VirtualFs {
       }
       if (typeof readOnly !== "boolean")
         throw new InvalidOptionError(`${option}.readOnly`, "must be a boolean");
+      if (typeof allowHardLinks !== "boolean")
+        throw new InvalidOptionError(`${option}.allowHardLinks`, "must be a boolean");
       if (!host) throw new InvalidOptionError("mounts", "need a host directory factory (nodeHostDirectory)");
       let dir: HostDirectory;
       try {
-        dir = host(hostPath, readOnly);
+        dir = host(hostPath, readOnly, { allowHardLinks });
       } catch (error) {
         throw new InvalidOptionError(
           `${option}.hostPath`,
