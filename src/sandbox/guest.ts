@@ -30,7 +30,7 @@ for(const k in x)d(e,k,{value:x[k],writable:true,configurable:true,enumerable:tr
 const DESCRIBE_SOURCE = `(e)=>{const s=v=>typeof v=="string"?v:"";if(typeof e.message=="string")return[s(e.name),e.message,s(e.stack)]}`;
 
 /** Own properties of an error the engine's dump may read: it is small, and has nothing of the program's but these. */
-const ERROR_KEYS = new Set(["message", "stack", "cause", "code", "errno", "syscall", "path", "dest"]);
+const ERROR_KEYS = new Set(["message", "stack", "code", "errno", "syscall", "path", "dest"]);
 
 /** Called for every guest promise settled by the host: the run keeps going until it settles. */
 export type PendingHook = (
