@@ -123,4 +123,14 @@ describe("module internals are out of the guest's reach", () => {
     );
     expect(v).toBe("ERR_ACCESS_DENIED");
   });
+
+  it.each([
+    `require("internal:inspect")`,
+    `require("node:internal:inspect")`,
+    `await import("internal:inspect")`,
+  ])("internal helper modules cannot be loaded: %s", async (code) => {
+    const r = await run(code);
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toMatch(/Cannot find (module|package)|not available in the sandbox/);
+  });
 });

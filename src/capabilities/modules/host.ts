@@ -6,7 +6,13 @@ import { parse as parseEsm } from "es-module-lexer";
 import type { QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { type PositionMapper, shiftedMapper, type SourceRegistry } from "../../diagnose/sources.js";
 import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
-import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
+import {
+  BUILTIN_ALIASES,
+  builtinBundle,
+  guestBuiltin,
+  isNodeBuiltin,
+  PROVIDED_BUILTINS,
+} from "./builtins.js";
 import { kindOfBrokenCode, positionOf } from "../../diagnose/ast.js";
 import { jsonErrorOffset } from "../../diagnose/json.js";
 import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
@@ -148,7 +154,7 @@ export class ModuleHost {
     const name = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
     if (!specifier.startsWith("node:") && !isNodeBuiltin(name)) return undefined;
     const canonical = BUILTIN_ALIASES[name] ?? name;
-    if (!builtinBundle(canonical)) {
+    if (!guestBuiltin(canonical)) {
       throw new ResolveError(
         `module '${name}' is not available in the sandbox (cordon provides: fs, path, buffer, events, util, url, querystring, string_decoder, assert, timers, stream, crypto, os, process, module)`,
         "ERR_UNKNOWN_BUILTIN_MODULE",
