@@ -21,6 +21,8 @@ export interface WorkerSettings {
   resourceLimits: ResourceLimits;
   maxStackBytes: number;
   graceMs: number;
+  /** Each worker keeps one TypeScript transform cache for all its runs (the pool serves one sandbox). */
+  shareTransforms: boolean;
 }
 
 export interface WorkerEvents {
@@ -102,7 +104,12 @@ export class PoolWorker {
     this.flags = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const config: WorkerConfig = { shared, callPort: port2, maxStackBytes: settings.maxStackBytes };
+    const config: WorkerConfig = {
+      shared,
+      callPort: port2,
+      maxStackBytes: settings.maxStackBytes,
+      shareTransforms: settings.shareTransforms,
+    };
     const { filename, eval: isEval } = workerEntry();
     this.worker = new Worker(filename, {
       eval: isEval,

@@ -79,7 +79,11 @@ export class WorkerPool {
   private startFailures = 0;
   private disposed = false;
 
-  constructor(options: WorkerPoolOptions = {}) {
+  /**
+   * `internal.shareTransforms`: the pool belongs to one sandbox, so each worker keeps one TypeScript transform cache
+   * for all its runs (not part of the public API; a pool shared by unrelated callers shares none).
+   */
+  constructor(options: WorkerPoolOptions = {}, internal: { shareTransforms?: boolean } = {}) {
     this.size = count("workers", options.workers, os.availableParallelism(), 1);
     this.maxQueue = count("maxQueue", options.maxQueue, 1000, 0);
     this.maxRunsPerWorker = count("maxRunsPerWorker", options.maxRunsPerWorker, 10_000, 1);
@@ -92,7 +96,12 @@ export class WorkerPool {
     };
     const stackMb = resourceLimits.stackSizeMb ?? WORKER_STACK_MB;
     const maxStackBytes = Math.max(MIN_STACK_CAP, Math.floor(stackMb * STACK_CAP_PER_MB));
-    this.settings = { resourceLimits, maxStackBytes, graceMs };
+    this.settings = {
+      resourceLimits,
+      maxStackBytes,
+      graceMs,
+      shareTransforms: internal.shareTransforms ?? false,
+    };
     this.events = {
       idle: (worker) => this.onIdle(worker),
       gone: (worker, startError) => this.onGone(worker, startError),

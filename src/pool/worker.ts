@@ -11,6 +11,7 @@
 // session's (one run at a time per worker). A reset or close of the session whose run is in progress waits for the
 // run to end.
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { CellPool } from "../engine/cell-pool.js";
 import { decode, type Encoded, encode } from "../engine/codec.js";
 import { memoizedModule } from "../engine/wasm-module.js";
@@ -39,6 +40,8 @@ export interface WorkerConfig {
   shared: SharedArrayBuffer;
   callPort: MessagePort;
   maxStackBytes: number;
+  /** Keep one TypeScript transform cache for every run of this worker (its pool serves one sandbox). */
+  shareTransforms: boolean;
 }
 
 /** How long past the run's deadline a blocked host call waits before giving up (the run ends as a timeout). */
@@ -95,7 +98,11 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
   };
 
   const cells = new CellPool(memoizedModule(loadWasmBytes));
-  const internal = { maxStackBytes: config.maxStackBytes, interruptFlag: flags };
+  const internal = {
+    maxStackBytes: config.maxStackBytes,
+    interruptFlag: flags,
+    ...(config.shareTransforms && { transforms: new TransformCache() }),
+  };
   /** Open sessions: their state, or why it could not be made. */
   const sessions = new Map<string, SessionState | { failed: unknown }>();
   /** What waits for the run in progress to end: resets and closes of its session. */

@@ -3,6 +3,7 @@ import { CellPool } from "../engine/cell-pool.js";
 import { memoizedModule } from "../engine/wasm-module.js";
 import { BusyError, codeNotString, DisposedError, InvalidOptionError } from "../errors.js";
 import { loadWasmBytes } from "../platform/node.js";
+import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
 import { WorkerSession } from "../session/worker-session.js";
@@ -132,7 +133,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
   // Warm one cell so the first run does not pay for instantiation.
   pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);
-  const workers = checkIsolation(isolation) === "worker" ? new WorkerPool(workerPool) : undefined;
+  // The sandbox's runs and sessions share TypeScript transforms, with no other sandbox (see transform-cache.ts): its
+  // worker threads keep one cache each; inline, this one.
+  const workers =
+    checkIsolation(isolation) === "worker"
+      ? new WorkerPool(workerPool, { shareTransforms: true })
+      : undefined;
+  const internal = { transforms: new TransformCache() };
   const sessions = new Map<string, Session>();
   let disposed = false;
   const alive = () => {
@@ -150,7 +157,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       alive();
       checkCode(code);
       if (workers) return workers.run(code, mergeRunOptions(runDefaults, runOptions));
-      return execute(pool, code, resolveOptions(runDefaults, runOptions));
+      return execute(pool, code, resolveOptions(runDefaults, runOptions), internal);
     },
     createSession(sessionOptions: SessionOptions = {}) {
       alive();
@@ -162,7 +169,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const merged = { ...runDefaults, ...sessionOptions };
       const session = workers
         ? new WorkerSession(workers, merged, onEnd)
-        : new InlineSession(pool, merged, onEnd);
+        : new InlineSession(pool, merged, onEnd, internal);
       sessions.set(session.id, session);
       return session;
     },

@@ -1,5 +1,6 @@
 // Building what a run or a session needs from its options: the virtual filesystem, the fetcher, the environment.
 import { VirtualFs } from "../capabilities/fs/vfs.js";
+import type { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { createFetcher, type Fetcher } from "../capabilities/net/transport.js";
 import type { Cell } from "../engine/cell.js";
@@ -22,6 +23,8 @@ export interface InternalRunOptions {
   maxStackBytes?: number;
   /** Shared flag: non-zero stops the run at the engine's next check (AbortError). */
   interruptFlag?: Int32Array;
+  /** The sandbox's TypeScript transform cache (default: none shared; each environment has its own). */
+  transforms?: TransformCache;
 }
 
 /** The filesystem a run (or a session) sees: seeded files, mounts, host packages. */
@@ -61,7 +64,7 @@ export function newEnvironment(
     options,
     stackSizeBytes: Math.min(options.stackSizeBytes, internal.maxStackBytes ?? INLINE_MAX_STACK_BYTES),
     vfs,
-    typescript: new TypeScriptHost(),
+    typescript: new TypeScriptHost(internal.transforms),
     crypto: nodeCrypto,
     interruptFlag: internal.interruptFlag,
     mode,

@@ -229,9 +229,10 @@ export class InlineSession implements Session {
     pool: CellPool,
     sessionOptions: SessionOptions,
     private readonly onEnd: (session: InlineSession) => void,
+    internal: InternalRunOptions = {},
   ) {
     const lifetime = sessionLifetime(sessionOptions);
-    this.state = new SessionState(pool, lifetime.defaults);
+    this.state = new SessionState(pool, lifetime.defaults, internal);
     this.id = newSessionId();
     this.expiry = new Expiry(lifetime, (reason) => this.expire(reason));
   }

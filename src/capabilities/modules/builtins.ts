@@ -102,11 +102,16 @@ const PROVIDED: Record<string, BuiltinSpec> = {
 export const BUILTIN_ALIASES: Record<string, string> = { sys: "util" };
 
 export function isNodeBuiltin(name: string): boolean {
-  return NODE_BUILTINS.has(name) || name === "internal:inspect";
+  return NODE_BUILTINS.has(name);
 }
 
 export function builtinBundle(name: string): BuiltinSpec | undefined {
   return Object.hasOwn(PROVIDED, name) ? PROVIDED[name] : undefined;
+}
+
+/** A built-in the guest may name (the internal: ones serve other built-ins only). */
+export function guestBuiltin(name: string): BuiltinSpec | undefined {
+  return name.startsWith("internal:") ? undefined : builtinBundle(name);
 }
 
 export const PROVIDED_BUILTINS = Object.keys(PROVIDED).filter((name) => !name.startsWith("internal:"));

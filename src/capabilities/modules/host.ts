@@ -6,7 +6,13 @@ import { parse as parseEsm } from "es-module-lexer";
 import type { QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { type PositionMapper, shiftedMapper, type SourceRegistry } from "../../diagnose/sources.js";
 import { type GuestApi, GuestThrew } from "../../engine/guest-api.js";
-import { BUILTIN_ALIASES, builtinBundle, isNodeBuiltin, PROVIDED_BUILTINS } from "./builtins.js";
+import {
+  BUILTIN_ALIASES,
+  builtinBundle,
+  guestBuiltin,
+  isNodeBuiltin,
+  PROVIDED_BUILTINS,
+} from "./builtins.js";
 import { kindOfBrokenCode, positionOf } from "../../diagnose/ast.js";
 import { jsonErrorOffset } from "../../diagnose/json.js";
 import { dirname, formatOf, type ResolveFs, ResolveError, resolveModule } from "./resolve.js";
@@ -37,6 +43,14 @@ const CJS_PREFIX = "(function (exports, require, module, __filename, __dirname) 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const REMOTE = /^(?:https?|data|blob|ftp|wss?):/i;
 const REFUSED = "cordon:refused:";
+/**
+ * How a facade (the ES module the engine sees for a built-in or a CommonJS file) gets its object without any global:
+ * before the facade's source is handed to the engine, the host evaluates a tiny module named `${FACADE}<facade name>`
+ * and gives it, through that module's exports, a host function returning the object. The engine keeps evaluated
+ * modules by name, so the facade's import of that name finds it; the normalizer lets no other module name it.
+ */
+const FACADE = "cordon:facade:";
+const FACADE_CELL = "export let get;\nexport function set(f) { get = f; }";
 /** Names that cannot be declared as bindings (they can still be export names). */
 const RESERVED = new Set(
   (
@@ -49,6 +63,8 @@ const RESERVED = new Set(
 export class ModuleHost {
   private readonly builtins = new Map<string, QuickJSHandle>();
   private readonly cjsCache = new Map<string, QuickJSHandle>();
+  /** Names of the facade modules served so far (each one may import its own cell, and only that). */
+  private readonly facades = new Set<string>();
 
   constructor(
     private readonly guest: GuestApi,
@@ -74,17 +90,6 @@ export class ModuleHost {
       const file = ctx.getString(filename!);
       return this.makeRequire(dirname(file), file);
     });
-    const builtin = this.guest.newFunction("builtin", (id) => this.builtin(ctx.getString(id!)).dup());
-    const requireFile = this.guest.newFunction("requireFile", (path) =>
-      this.requireFile(ctx.getString(path!)),
-    );
-    for (const [name, fn] of [
-      ["__cordon_builtin", builtin],
-      ["__cordon_require", requireFile],
-    ] as const) {
-      ctx.defineProp(ctx.global, name, { value: fn, configurable: false, enumerable: false });
-      fn.dispose();
-    }
   }
 
   /** A guest `require` resolving relative to `fromDir` (for the file `fromFile`). The caller owns the handle. */
@@ -149,7 +154,7 @@ export class ModuleHost {
     const name = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
     if (!specifier.startsWith("node:") && !isNodeBuiltin(name)) return undefined;
     const canonical = BUILTIN_ALIASES[name] ?? name;
-    if (!builtinBundle(canonical)) {
+    if (!guestBuiltin(canonical)) {
       throw new ResolveError(
         `module '${name}' is not available in the sandbox (cordon provides: fs, path, buffer, events, util, url, querystring, string_decoder, assert, timers, stream, crypto, os, process, module)`,
         "ERR_UNKNOWN_BUILTIN_MODULE",
@@ -166,6 +171,7 @@ export class ModuleHost {
   }
 
   private normalize(base: string, requested: string): string {
+    if (requested === `${FACADE}${base}` && this.facades.has(base)) return requested;
     if (REMOTE.test(requested)) {
       throw new ResolveError(
         `remote and data: imports are not allowed in the sandbox: '${requested}'`,
@@ -182,18 +188,17 @@ export class ModuleHost {
 
   private load(name: string): string {
     if (name.startsWith(REFUSED)) throw new ResolveError(decodeURIComponent(name.slice(REFUSED.length)));
-    if (name.startsWith("node:"))
-      return this.facade(
-        `__cordon_builtin(${JSON.stringify(name.slice(5))})`,
-        this.builtinKeys(name.slice(5)),
-      );
+    if (name.startsWith("node:")) {
+      const id = name.slice(5);
+      return this.facade(name, () => this.builtin(id).dup(), this.builtinKeys(id));
+    }
     const fs = this.options.fs;
     const text = fs.readText(name);
     const format = formatOf(fs, name, () => hasModuleSyntax(text));
     if (format === "json") return `export default ${JSON.stringify(this.parseJson(text, name))};`;
     if (format === "cjs") {
       const names = this.cjsExportNames(text);
-      return this.facade(`__cordon_require(${JSON.stringify(name)})`, names);
+      return this.facade(name, () => this.requireFile(name), names);
     }
     const source = this.compiled(text, name, "esm", this.options.isTypeScript(name));
     this.guest.ensureGlobals(source);
@@ -246,17 +251,42 @@ export class ModuleHost {
     }
   }
 
-  /** ES module source re-exporting a guest object: default plus every identifier-like key as a named export. */
-  private facade(expression: string, keys: string[]): string {
+  /**
+   * ES module source for the module `name`, re-exporting the object `get` makes when the module is evaluated: default
+   * plus every identifier-like key as a named export.
+   */
+  private facade(name: string, get: () => QuickJSHandle, keys: string[]): string {
+    const cell = `${FACADE}${name}`;
+    this.evaluateCell(cell, get);
+    this.facades.add(name);
     // One destructuring declaration for plain names (short source compiles fast); reserved words go by index.
     const names = keys.filter((key) => key !== "default" && IDENTIFIER.test(key));
     const plain = names.filter((key) => !RESERVED.has(key));
     const reserved = names.filter((key) => RESERVED.has(key));
-    let source = `const m = ${expression};\nexport default m;\n`;
+    let source = `import { get } from ${JSON.stringify(cell)}; const m = get();\nexport default m;\n`;
     if (plain.length > 0) source += `export const { ${plain.join(", ")} } = m;\n`;
     for (const [i, key] of reserved.entries())
       source += `const _${i} = m[${JSON.stringify(key)}];\nexport { _${i} as ${key} };\n`;
     return source;
+  }
+
+  /** Evaluates the module `cell` and hands it `get` (a host function, reachable only by importing the cell). */
+  private evaluateCell(cell: string, get: () => QuickJSHandle): void {
+    const ctx = this.guest.ctx;
+    const result = ctx.evalCode(FACADE_CELL, cell, { type: "module" });
+    if (result.error) throw new GuestThrew(result.error);
+    const exports = result.value;
+    const set = ctx.getProp(exports, "set");
+    const getter = this.guest.newFunction("get", get);
+    try {
+      const call = ctx.callFunction(set, ctx.undefined, getter);
+      if (call.error) throw new GuestThrew(call.error);
+      call.value.dispose();
+    } finally {
+      getter.dispose();
+      set.dispose();
+      exports.dispose();
+    }
   }
 
   private cjsExportNames(source: string): string[] {

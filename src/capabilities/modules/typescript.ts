@@ -7,6 +7,7 @@ import { transformSync } from "esbuild";
 import { transform } from "sucrase";
 import { offsetOf } from "../../diagnose/ast.js";
 import { unexpected } from "../../diagnose/syntax.js";
+import { TransformCache, type Transformed } from "./transform-cache.js";
 
 /** `namespace X {` or `module X {` not preceded by `declare`: a value namespace. */
 const VALUE_NAMESPACE = /(^|[^\w$.])(?<!declare\s+)(?:namespace|module)\s+[A-Za-z_$][\w$.]*\s*\{/m;
@@ -25,41 +26,20 @@ export function isTypeScriptPath(path: string): boolean {
   return TS_EXTENSIONS.test(path);
 }
 
-interface Transformed {
-  code: string;
-  map: TraceMap | undefined;
-}
-
-/** Transform results shared by all runs of the process (the same files and entries are transformed again and again). */
-const cache = new Map<string, Transformed>();
-/** Characters of source and output the cache may hold, in all. */
-const CACHE_CHARS = 16 * 1024 * 1024;
-let cachedChars = 0;
-const sizeOf = (key: string, done: Transformed) => key.length + done.code.length;
-
-/** Transforms and remembers source maps, so stack positions can be mapped back to the original file. */
+/** Transforms (through the cache it is given, see transform-cache.ts) and maps positions back for one run. */
 export class TypeScriptHost {
-  private readonly maps = new Map<string, TraceMap>();
+  /** Source maps of the files this run transformed: JSON text until a position is first mapped. */
+  private readonly maps = new Map<string, string | TraceMap>();
+
+  /** `cache`: the sandbox's cache; without one, a cache of this host's own. */
+  constructor(private readonly cache = new TransformCache()) {}
 
   readonly transpile: Transpiler = (source, path, target, typescript = isTypeScriptPath(path)) => {
     const key = `${target}\0${typescript}\0${path}\0${source}`;
-    let done = cache.get(key);
-    if (done) {
-      // Refresh the entry's place in the cache's insertion order (least recently used goes first).
-      cache.delete(key);
-      cache.set(key, done);
-    } else {
+    let done = this.cache.get(key);
+    if (!done) {
       done = transformOnce(source, path, target, typescript);
-      const size = sizeOf(key, done);
-      if (size <= CACHE_CHARS / 4) {
-        for (const [oldKey, old] of cache) {
-          if (cachedChars + size <= CACHE_CHARS) break;
-          cache.delete(oldKey);
-          cachedChars -= sizeOf(oldKey, old);
-        }
-        cache.set(key, done);
-        cachedChars += size;
-      }
+      this.cache.set(key, done);
     }
     if (done.map) this.maps.set(path, done.map);
     return done.code;
@@ -67,8 +47,12 @@ export class TypeScriptHost {
 
   /** The original position of a position in transformed code, when a map is known. */
   originalPosition(file: string, line: number, column: number): { line: number; column: number } | undefined {
-    const map = this.maps.get(file);
+    let map = this.maps.get(file);
     if (!map) return undefined;
+    if (typeof map === "string") {
+      map = new TraceMap(map);
+      this.maps.set(file, map);
+    }
     // The segment at or before the position, plus the distance from its start: transformers map tokens, and a
     // position inside or just after a token (a `new` before its callee, a property after its dot) keeps its offset.
     const segment = traceSegment(map, line - 1, Math.max(0, column - 1));
@@ -78,12 +62,20 @@ export class TypeScriptHost {
   }
 }
 
+let transformsMade = 0;
+
+/** How many transforms this process has made (cache misses); for tests. */
+export function transformCount(): number {
+  return transformsMade;
+}
+
 function transformOnce(
   source: string,
   path: string,
   target: "esm" | "cjs",
   typescript: boolean,
 ): Transformed {
+  transformsMade += 1;
   try {
     return transformWith(source, path, target, typescript);
   } catch (error) {
@@ -129,7 +121,7 @@ function transformWith(
       sourcefile: path,
       target: "es2022",
     });
-    return { code: result.code, map: new TraceMap(result.map) };
+    return { code: result.code, map: result.map };
   }
   const result = transform(source, {
     transforms,
@@ -138,5 +130,5 @@ function transformWith(
     production: true,
     sourceMapOptions: { compiledFilename: path },
   });
-  return { code: result.code, map: result.sourceMap ? new TraceMap(result.sourceMap as never) : undefined };
+  return { code: result.code, map: result.sourceMap ? JSON.stringify(result.sourceMap) : undefined };
 }
