@@ -135,6 +135,23 @@ describe("exit codes", () => {
   });
 });
 
+describe("errors the host cannot copy whole", () => {
+  const chain = `const e = new Error("top"); let c = e;
+    for (let i = 0; i < 100000; i++) { c.cause = new Error("inner " + i); c = c.cause }`;
+
+  it("a thrown error with a cause chain 100,000 deep is described by its own message", async () => {
+    const r = await run(`${chain}\nthrow e`, { isolation: "inline" });
+    expect(r.error).toMatchObject({ name: "Error", message: "top", location: { line: 1 } });
+    expect((await run("1 + 1", { isolation: "inline" })).value).toBe(2);
+  });
+
+  it("a returned error with a cause chain 100,000 deep is a DataCloneError, not an engine failure", async () => {
+    const r = await run(`${chain}\ne`, { isolation: "inline" });
+    expect(r.error?.name).toBe("DataCloneError");
+    expect(r.error?.message).toMatch(/nested deeper than/);
+  });
+});
+
 describe("host misuse", () => {
   const misuse: [string, () => Promise<unknown>, RegExp][] = [
     ["code that is not a string", () => run(42 as unknown as string), /code/],

@@ -29,9 +29,6 @@ for(const k in x)d(e,k,{value:x[k],writable:true,configurable:true,enumerable:tr
  */
 const DESCRIBE_SOURCE = `(e)=>{const s=v=>typeof v=="string"?v:"";if(typeof e.message=="string")return[s(e.name),e.message,s(e.stack)]}`;
 
-/** Own properties of an error the engine's dump may read: it is small, and has nothing of the program's but these. */
-const ERROR_KEYS = new Set(["message", "stack", "code", "errno", "syscall", "path", "dest"]);
-
 /** Called for every guest promise settled by the host: the run keeps going until it settles. */
 export type PendingHook = (
   promise: Promise<unknown>,
@@ -167,37 +164,6 @@ export class Guest implements GuestApi {
   }
 
   private describeError(
-    thrown: QuickJSHandle,
-  ): { name: string; message: string; stack?: string } | undefined {
-    return this.describeSmallError(thrown) ?? this.describeWithGuestCode(thrown);
-  }
-
-  /**
-   * An error made by the engine or by `new Error(...)` has only a few own properties (message, stack, Node-style
-   * fields): the engine's own dump reads it without compiling any code. Anything bigger is not dumped (a dump would
-   * copy the whole value to the host).
-   */
-  private describeSmallError(
-    thrown: QuickJSHandle,
-  ): { name: string; message: string; stack?: string } | undefined {
-    const ctx = this.ctx;
-    const names = ctx.getOwnPropertyNames(thrown, { strings: true, numbers: true, symbols: true });
-    if (names.error) {
-      names.error.dispose();
-      return undefined;
-    }
-    const keys = names.value.map((key) => (ctx.typeof(key) === "string" ? ctx.getString(key) : ""));
-    names.value.dispose();
-    if (!keys.includes("message") || !keys.every((key) => ERROR_KEYS.has(key))) return undefined;
-    const dumped = ctx.dump(thrown) as Record<string, unknown> | null;
-    if (dumped === null || typeof dumped !== "object" || typeof dumped.message !== "string") return undefined;
-    const name = typeof dumped.name === "string" && dumped.name ? dumped.name : "Error";
-    return typeof dumped.stack === "string"
-      ? { name, message: dumped.message, stack: dumped.stack }
-      : { name, message: dumped.message };
-  }
-
-  private describeWithGuestCode(
     thrown: QuickJSHandle,
   ): { name: string; message: string; stack?: string } | undefined {
     const ctx = this.ctx;
