@@ -144,10 +144,9 @@ export class NodeHostDirectory implements HostDirectory {
         read,
         true,
       );
-      const max = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      const max = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
       if (size > max) throw fail("EFBIG", read);
-      if (max === Number.POSITIVE_INFINITY) return Uint8Array.from(attempt(() => fs.readFileSync(fd), read));
-      return readAtMost(fd, max, read);
+      return readAtMost(fd, size, max, read);
     });
   }
 
@@ -327,7 +326,7 @@ export class NodeHostDirectory implements HostDirectory {
     for (let current = joined; ; current = path.dirname(current)) {
       let real: string;
       try {
-        real = fs.realpathSync.native(current);
+        real = realpathOf(current);
       } catch (error) {
         if (errorCode(error) !== "ENOENT" || current === this.#root || !within(this.#root, current)) {
           throw fsErrorFromCode(errorCode(error), l.syscall, l.path, l.dest);
@@ -351,25 +350,41 @@ export class NodeHostDirectory implements HostDirectory {
   }
 }
 
-/** Reads at most `max` + 1 bytes of `fd` (should the file grow after fstat): more than `max` is EFBIG. */
-function readAtMost(fd: number, max: number, l: Label): Uint8Array {
-  const chunks: Uint8Array[] = [];
+/**
+ * The canonical path of `p`. With /proc, the kernel walks the path once (an O_PATH open, which follows links as
+ * realpath does) and names what it found: glibc's realpath looks up every prefix of the path again, which makes one
+ * call quadratic in the path's depth.
+ */
+function realpathOf(p: string): string {
+  if (!PROC_FD) return fs.realpathSync.native(p);
+  const fd = fs.openSync(p, O_PATH);
+  try {
+    return fs.readlinkSync(`${PROC_FD}/${fd}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads `fd`, whose fstat gave `size` (at most `max`), into one buffer sized for that, read in place: at most
+ * `max` + 1 bytes are ever read, and a file that grew past `max` since the fstat is EFBIG.
+ */
+function readAtMost(fd: number, size: number, max: number, l: Label): Uint8Array {
+  let buffer = new Uint8Array(Math.min(size, max) + 1); // one more byte than expected, to see growth
   let total = 0;
   for (;;) {
-    const chunk = new Uint8Array(Math.min(64 * 1024, max + 1 - total));
-    const n = attempt(() => fs.readSync(fd, chunk, 0, chunk.length, null), l);
+    if (total === buffer.length) {
+      if (total > max) throw fail("EFBIG", l);
+      const grown = new Uint8Array(Math.min(max + 1, Math.max(2 * total, 64 * 1024)));
+      grown.set(buffer);
+      buffer = grown;
+    }
+    const n = attempt(() => fs.readSync(fd, buffer, total, buffer.length - total, null), l);
     if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
     total += n;
-    if (total > max) throw fail("EFBIG", l);
   }
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, at);
-    at += chunk.length;
-  }
-  return data;
+  if (total > max) throw fail("EFBIG", l);
+  return buffer.subarray(0, total);
 }
 
 export const nodeHostDirectory: HostDirectoryFactory = (root, readOnly, options) =>
