@@ -40,6 +40,8 @@ export function newVirtualFs(options: ResolvedOptions): VirtualFs {
       cwd: options.cwd,
       maxFsBytes: options.maxFsBytes,
       maxFiles: options.maxFiles,
+      // What the guest could hold at most: a larger file is refused before the host reads it.
+      maxReadBytes: options.memoryLimitBytes,
     },
     nodeHostDirectory,
   );

@@ -59,6 +59,20 @@ export class FsError extends Error {
   }
 }
 
+/**
+ * Reading a file larger than the run could hold: Node's RangeError for a file over 2 GiB (ERR_FS_FILE_TOO_LARGE),
+ * with the run's memory limit in place of 2 GiB. Such a file is refused before any of it is read.
+ */
+export class FileTooLargeError extends RangeError {
+  readonly code = "ERR_FS_FILE_TOO_LARGE";
+  constructor(size: number | undefined, maxBytes: number) {
+    super(
+      `File size${size === undefined ? "" : ` (${size})`} is greater than memoryLimitBytes (${maxBytes} bytes): ` +
+        "a file larger than the run's memory is not read",
+    );
+  }
+}
+
 export function isFsError(error: unknown, code?: FsErrorCode): error is FsError {
   return error instanceof FsError && (code === undefined || error.code === code);
 }

@@ -59,7 +59,8 @@ export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array)
         vfs.access(text(a), ctx.getNumber(b!));
         return undefined;
       case "mkdir": {
-        const created = vfs.mkdir(text(a), { recursive: flag(b) });
+        // A deep recursive mkdir stops at its level where the run's deadline passes.
+        const created = vfs.mkdir(text(a), { recursive: flag(b), check: () => guest.checkOpen() });
         return created === undefined ? undefined : str(created);
       }
       case "rm":

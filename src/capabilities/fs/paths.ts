@@ -12,7 +12,41 @@ import { FsError } from "./errors.js";
 export function resolveGuestPath(path: string, cwd: string, syscall: string): string {
   if (typeof path !== "string" || path.includes("\0")) throw new FsError("EINVAL", syscall, String(path));
   if (path === "") throw new FsError("ENOENT", syscall, path);
-  return normalizeAbsolute(path.startsWith("/") ? path : `${cwd}/${path}`);
+  // Checked before the path is split, so a huge one costs nothing more.
+  if (utf8Length(path) >= PATH_MAX) throw new FsError("ENAMETOOLONG", syscall, path);
+  const resolved = normalizeAbsolute(path.startsWith("/") ? path : `${cwd}/${path}`);
+  if (utf8Length(resolved) >= PATH_MAX) throw new FsError("ENAMETOOLONG", syscall, path);
+  for (const segment of splitSegments(resolved)) {
+    if (segment.length > NAME_MAX / 3 && utf8Length(segment) > NAME_MAX) {
+      throw new FsError("ENAMETOOLONG", syscall, path);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Linux's limits, which a guest path meets whether it ends up in memory or in a mount: a path of PATH_MAX bytes or
+ * more (UTF-8, as given or once resolved against the cwd), or with a segment longer than NAME_MAX bytes, is
+ * ENAMETOOLONG. They also bound the depth of any path (at most 2,048 segments), and with it the work of one call.
+ */
+export const PATH_MAX = 4096;
+export const NAME_MAX = 255;
+
+/** Bytes of `text` in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD). A text of PATH_MAX code units or
+ * more is not counted: its length, which its byte count is at least, stands for it. */
+export function utf8Length(text: string): number {
+  if (text.length >= PATH_MAX) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** Normalizes a path that starts with "/". */

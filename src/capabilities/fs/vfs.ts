@@ -10,6 +10,8 @@
 // - maxFiles counts entries of the in-memory tree, files and directories alike (seeded ones included; the root, mount
 //   points and directories created only to hold them are not). maxFsBytes counts every byte written by writeFile (append
 //   included) and copyFile, in memory or in a mount, over the object's lifetime. Over either: ENOSPC, nothing written.
+// - Reads (readFile, copyFile) stop at maxReadBytes: a larger file is FileTooLargeError (Node's RangeError
+//   ERR_FS_FILE_TOO_LARGE), found from its size before a byte is read. Paths are bounded as on Linux (see paths.ts).
 // - rm on a directory without `recursive` is EISDIR (Node's own error there is ERR_FS_EISDIR). mkdir with
 //   `recursive` returns the first directory created as an absolute guest path. A trailing slash on a file's path is
 //   ignored. In-memory entries have mode 0o644 (files) / 0o755 (directories), uid and gid 0.
@@ -18,7 +20,7 @@
 //   renamed or moved is not a change. Reading stops at a byte budget: past it, ChangedFilesTooLarge, and no mount
 //   file larger than what is left is read at all.
 import { InvalidOptionError } from "../../errors.js";
-import { FsError, type FsErrorCode, isFsError } from "./errors.js";
+import { FileTooLargeError, FsError, type FsErrorCode, isFsError } from "./errors.js";
 import type {
   DirEntry,
   EntryType,
@@ -60,6 +62,11 @@ export interface VfsOptions {
   maxFsBytes?: number;
   /** Default 10,000. */
   maxFiles?: number;
+  /**
+   * The largest file readFile and copyFile read (the run's memoryLimitBytes: a larger file could not be held by the
+   * guest anyway). A larger one is FileTooLargeError, found without reading it. Default 64 MiB.
+   */
+  maxReadBytes?: number;
 }
 
 interface Times {
@@ -130,6 +137,7 @@ export class VirtualFs {
   readonly #mounts: Mount[];
   readonly #maxBytes: number;
   readonly #maxFiles: number;
+  readonly #maxReadBytes: number;
   readonly #initialCwd: string;
   readonly #changedInMounts = new Set<string>();
   #cwd = "/";
@@ -141,6 +149,7 @@ export class VirtualFs {
     if (!isTree(options)) throw new InvalidOptionError("fs", "must be an object");
     this.#maxBytes = limit(options.maxFsBytes, "maxFsBytes", 64 * 1024 * 1024);
     this.#maxFiles = limit(options.maxFiles, "maxFiles", 10_000);
+    this.#maxReadBytes = limit(options.maxReadBytes, "maxReadBytes", 64 * 1024 * 1024);
     this.#root = this.#newDir(Date.now());
     if (options.files !== undefined) {
       if (!isTree(options.files))
@@ -231,22 +240,51 @@ export class VirtualFs {
     if (mode & 7 & ~((st.mode >> 6) & 7)) throw fail("EACCES", { syscall: "access", path });
   }
 
-  mkdir(path: string, options: { recursive?: boolean } = {}): string | undefined {
+  /**
+   * With `recursive`, creates the missing directories of `path` top-down, each in one step from its parent (the
+   * in-memory tree is walked once). `check` runs before each level and may throw to stop there (the run is over).
+   */
+  mkdir(path: string, options: { recursive?: boolean; check?: () => void } = {}): string | undefined {
     const t = this.#target(path, "mkdir");
     const l = { syscall: "mkdir", path };
     if (!options.recursive) return void this.#mkdirOne(t, l);
     const segments = splitSegments(t.path);
     let first: string | undefined;
-    for (let i = 1; i <= segments.length; i++) {
-      const step = this.#targetOf(`/${segments.slice(0, i).join("/")}`, path);
+    let dir = this.#root;
+    let prefix = "";
+    for (const [i, segment] of segments.entries()) {
+      options.check?.();
+      prefix += `/${segment}`;
+      const last = i === segments.length - 1;
+      const step = this.#targetOf(prefix, path);
+      if (step.kind === "memory") {
+        // Mounts lie below in-memory directories only, so up to here every step was in memory too.
+        const child = dir.children.get(segment);
+        if (child?.kind === "dir") {
+          dir = child;
+          continue;
+        }
+        if (child) throw fail(last ? "EEXIST" : "ENOTDIR", l);
+        this.#count(l);
+        const now = Date.now();
+        const made = this.#newDir(now);
+        dir.children.set(segment, made);
+        Object.assign(dir, { mtimeMs: now, ctimeMs: now });
+        dir = made;
+        first ??= prefix;
+        continue;
+      }
+      // Below a directory this call created, nothing exists yet: no need to look first.
       let type: EntryType | undefined;
-      try {
-        type = this.#stat(step, "mkdir", true).type;
-      } catch (error) {
-        if (!isFsError(error, "ENOENT")) throw error;
+      if (first === undefined) {
+        try {
+          type = this.#stat(step, "mkdir", true).type;
+        } catch (error) {
+          if (!isFsError(error, "ENOENT")) throw error;
+        }
       }
       if (type === "directory") continue;
-      if (type !== undefined) throw fail(i === segments.length ? "EEXIST" : "ENOTDIR", l);
+      if (type !== undefined) throw fail(last ? "EEXIST" : "ENOTDIR", l);
       this.#mkdirOne(step, l);
       first ??= step.path;
     }
@@ -415,10 +453,26 @@ export class VirtualFs {
     };
   }
 
+  /** The file's bytes; a file over maxReadBytes is FileTooLargeError, and none of it is read. */
   #read(t: Target): Uint8Array {
-    if (t.kind === "mount") return t.mount.dir.readFile(t.at);
+    const max = this.#maxReadBytes;
+    if (t.kind === "mount") {
+      try {
+        return t.mount.dir.readFile(t.at, { maxBytes: max });
+      } catch (error) {
+        if (!isFsError(error, "EFBIG")) throw error;
+        let size: number | undefined;
+        try {
+          size = t.mount.dir.stat(t.at).size;
+        } catch {
+          // gone meanwhile: the error just names no size
+        }
+        throw new FileTooLargeError(size !== undefined && size > max ? size : undefined, max);
+      }
+    }
     const node = this.#existing(t, { syscall: "open", path: t.raw });
     if (node.kind === "dir") throw fail("EISDIR", { syscall: "read" });
+    if (node.data.length > max) throw new FileTooLargeError(node.data.length, max);
     return node.data.slice();
   }
 
