@@ -75,4 +75,15 @@ describe.each<Isolation>(["inline", "worker"])("results with shared references (
     expect(value[0]!.buffer.byteLength).toBe(MiB);
     expect(encodedBytes(value)).toBeLessThan(1.1 * MiB);
   });
+
+  it("bring a binary result larger than the engine's first memory (its memory grew)", async () => {
+    const r = await (await sandbox()).run("export default new Uint8Array(24 << 20).fill(7)", {
+      memoryLimitBytes: 256 * MiB,
+      maxResultBytes: 64 * MiB,
+      timeoutMs: 20_000,
+    });
+    expect(r.error).toBeUndefined();
+    const value = r.value as Uint8Array;
+    expect([value.length, value[0], value[value.length - 1]]).toEqual([24 * MiB, 7, 7]);
+  });
 });
