@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
+    setupFiles: ["test/helpers/engine-assertions.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ["default"],

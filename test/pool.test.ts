@@ -417,19 +417,33 @@ describe("worker lifecycle", () => {
     expect((await pool.run("export default 'still here'")).value).toBe("still here");
   });
 
-  it("dispose() rejects queued and running runs with DisposedError, and later runs too", async () => {
+  it("dispose() ends running runs as DisposedError failures, rejects queued and later runs", async () => {
     const doomed = new WorkerPool({ workers: 1 });
-    const running = doomed.run("while (true) {}", { timeoutMs: 10_000 });
+    let started!: () => void;
+    const begun = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const running = doomed.run("started(); while (true) {}", { timeoutMs: 10_000, globals: { started } });
     const queued = doomed.run("1");
     const outcomes = Promise.allSettled([running, queued]);
-    await sleep(50);
+    await begun;
     await doomed.dispose();
     const [first, second] = await outcomes;
     expect(first).toMatchObject({
+      status: "fulfilled",
+      value: {
+        ok: false,
+        exitCode: 130,
+        error: {
+          name: "DisposedError",
+          message: "the worker pool was disposed while the run was in progress",
+        },
+      },
+    });
+    expect(second).toMatchObject({
       status: "rejected",
       reason: { name: "DisposedError", code: "ERR_CORDON_DISPOSED" },
     });
-    expect(second).toMatchObject({ status: "rejected", reason: { name: "DisposedError" } });
     await expect(doomed.run("1")).rejects.toMatchObject({ name: "DisposedError" });
     await doomed.dispose();
   });

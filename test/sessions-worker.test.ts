@@ -382,7 +382,7 @@ describe("limits and disposal", () => {
     }
   });
 
-  it("dispose() ends every session: later runs reject with DisposedError", async () => {
+  it("dispose() ends every session: its running run fails, queued and later runs reject with DisposedError", async () => {
     const sb = await createSandbox({ workerPool: { workers: 1 } });
     const session = sb.createSession();
     await session.run("let v = 1");
@@ -391,7 +391,13 @@ describe("limits and disposal", () => {
     await sleep(50);
     sb.dispose();
     const [first, second] = await Promise.allSettled([running, queued]);
-    expect(first).toMatchObject({ status: "rejected", reason: { name: "DisposedError" } });
+    expect(first).toMatchObject({
+      status: "fulfilled",
+      value: {
+        ok: false,
+        error: { name: "DisposedError", message: expect.stringMatching(/disposed while/) },
+      },
+    });
     expect(second).toMatchObject({ status: "rejected", reason: { name: "DisposedError" } });
     await expect(session.run("v")).rejects.toMatchObject({ name: "DisposedError" });
     expect(sb.listSessions()).toEqual([]);

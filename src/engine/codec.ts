@@ -9,7 +9,9 @@
 //   ["r", id] reference to an object already seen (cycles and shared references are preserved)
 //   ["A", id, length, [item...]]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
 //   ["D", id, ms | null]   ["R", id, source, flags]   ["E", id, name, message, stack | null, cause?]
-//   ["B", id, bufferIndex]   ["V", id, typeName, bufferIndex]
+//   ["B", id, bufferIndex]   ["V", id, typeName, buffer, byteOffset, byteLength]
+// A view's buffer is a ["B"] node or a reference to one (its id comes before the view's): views over one ArrayBuffer
+// share one copy of it, as with structured clone, and a buffer under many views is copied once.
 import { nodeFrames } from "../guest/frames.js";
 
 const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
@@ -46,7 +48,11 @@ const DateCtor = Date;
 const RegExpCtor = RegExp;
 const DataViewCtor = DataView;
 // Lookup tables without a prototype: names added to Object.prototype by a guest never match.
-const typedArrays: Record<string, new (buffer: ArrayBuffer) => unknown> = Object.setPrototypeOf(
+type ViewCtor = {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): unknown;
+  readonly BYTES_PER_ELEMENT: number;
+};
+const typedArrays: Record<string, ViewCtor> = Object.setPrototypeOf(
   {
     Int8Array,
     Uint8Array,
@@ -207,6 +213,10 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       return;
     }
     if (depth >= maxDepth) throw new CloneError(`value is nested deeper than ${maxDepth} levels`);
+    if (isView(obj)) {
+      encodeView(obj);
+      return;
+    }
     const id = nextId++;
     seen.set(obj, id);
     const d = depth + 1;
@@ -275,19 +285,6 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       out += '["B",' + id + "," + addBuffer(call(abSlice, obj, 0)) + "]";
       return;
     }
-    if (isView(obj)) {
-      const tag = call<string | undefined>(taTag, obj);
-      let copy: ArrayBuffer;
-      if (tag === undefined) {
-        const start = call<number>(dvByteOffset, obj);
-        copy = call(abSlice, call(dvBuffer, obj), start, start + call<number>(dvByteLength, obj));
-      } else {
-        const start = call<number>(taByteOffset, obj);
-        copy = call(abSlice, call(taBuffer, obj), start, start + call<number>(taByteLength, obj));
-      }
-      out += '["V",' + id + "," + jsonStringify(tag ?? "DataView") + "," + addBuffer(copy) + "]";
-      return;
-    }
     if (isErrorLike(obj)) {
       const name = readData(obj, "name");
       const message = readData(obj, "message");
@@ -305,6 +302,29 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       return;
     }
     encodeObject(obj, id, d);
+  };
+
+  /** A typed array or DataView: its buffer first (a ["B"] node or a reference), then the view's own id. */
+  const encodeView = (obj: object): void => {
+    const tag = call<string | undefined>(taTag, obj);
+    const dataView = tag === undefined;
+    const buffer = call<object>(dataView ? dvBuffer : taBuffer, obj);
+    const byteOffset = call<number>(dataView ? dvByteOffset : taByteOffset, obj);
+    const byteLength = call<number>(dataView ? dvByteLength : taByteLength, obj);
+    let bufferNode: string;
+    const prior = seen.get(buffer);
+    if (prior !== undefined) bufferNode = '["r",' + prior + "]";
+    else {
+      if (!brand(abByteLength, buffer))
+        throw new CloneError("a view of a SharedArrayBuffer could not be cloned");
+      const bufferId = nextId++;
+      seen.set(buffer, bufferId);
+      bufferNode = '["B",' + bufferId + "," + addBuffer(call(abSlice, buffer, 0)) + "]";
+    }
+    const id = nextId++;
+    seen.set(obj, id);
+    out += '["V",' + id + "," + jsonStringify(tag ?? "DataView") + "," + bufferNode;
+    out += "," + byteOffset + "," + byteLength + "]";
   };
 
   const encodeObject = (obj: object, id: number, d: number): void => {
@@ -331,6 +351,15 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
 
 function fail(message: string): never {
   throw new CloneError(`malformed encoding: ${message}`);
+}
+
+/** A view made over a decoded buffer; bounds outside it (or a length not in whole elements) are malformed. */
+function newView(make: () => unknown): unknown {
+  try {
+    return make();
+  } catch {
+    return fail("view out of its buffer's bounds");
+  }
 }
 
 export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
@@ -428,12 +457,24 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
       case "B":
         return bind(id, call(abSlice, buffer(node[2]), 0));
       case "V": {
+        // The buffer's node comes first: it is bound (or referenced) before the view.
         const type = StringCtor(node[2]);
-        const copy = call<ArrayBuffer>(abSlice, buffer(node[3]), 0);
-        if (type === "DataView") return bind(id, new DataViewCtor(copy));
+        const over = revive(node[3], d) as ArrayBuffer;
+        const [byteOffset, byteLength] = [node[4], node[5]];
+        if (typeof over !== "object" || over === null || !brand(abByteLength, over)) fail("bad view buffer");
+        if (typeof byteOffset !== "number" || typeof byteLength !== "number") fail("bad view bounds");
+        if (type === "DataView")
+          return bind(
+            id,
+            newView(() => new DataViewCtor(over, byteOffset, byteLength)),
+          );
         const Ctor = typedArrays[type];
         if (!Ctor) fail(`unknown view type ${type}`);
-        return bind(id, new Ctor(copy));
+        const length = byteLength / Ctor.BYTES_PER_ELEMENT;
+        return bind(
+          id,
+          newView(() => new Ctor(over, byteOffset, length)),
+        );
       }
       default:
         return fail(`unknown tag ${StringCtor(node[0])}`);

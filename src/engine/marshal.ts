@@ -15,7 +15,7 @@ export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxByt
     if (json.length > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
     return { json, buffers: [] };
   }
-  const length = type === "object" ? ctx.getLength(handle) : undefined;
+  const length = type === "object" ? arrayLength(ctx, handle) : undefined;
   if (length === undefined || length < 1) throw new TransportError("malformed transport");
   const head = ctx.getProp(handle, 0);
   let json: string;
@@ -44,6 +44,21 @@ export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxByt
   }
   if (total > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
   return { json, buffers };
+}
+
+/**
+ * The `length` of a guest array (a data property: reading it runs no guest code). Not ctx.getLength(): it reads its
+ * result through a view of the engine's memory made when the context was, which is stale once the memory has grown.
+ */
+function arrayLength(ctx: QuickJSContext, handle: QuickJSHandle): number | undefined {
+  const lengthHandle = ctx.getProp(handle, "length");
+  try {
+    if (ctx.typeof(lengthHandle) !== "number") return undefined;
+    const length = ctx.getNumber(lengthHandle);
+    return Number.isInteger(length) && length >= 0 ? length : undefined;
+  } finally {
+    lengthHandle.dispose();
+  }
 }
 
 /** Builds a transport handle for the guest. The caller owns (and disposes) the returned handle. */

@@ -15,6 +15,7 @@ import { InvalidOptionError, reviveCordonError } from "../errors.js";
 import type { CallRequest, FromWorker, ToWorker, WorkerMemory } from "./protocol.js";
 import { SHARED_BYTES, SLOT } from "./protocol.js";
 import type { Outcome, StopReason, Task } from "./task.js";
+import type { RunError } from "../sandbox/result.js";
 import type { WorkerConfig } from "./worker.js";
 
 export interface WorkerSettings {
@@ -191,6 +192,12 @@ export class PoolWorker {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.kill(reason), ms);
     this.timer.unref();
+  }
+
+  /** Stops the run in progress (ended from outside, see Task.end): as an abort, but settled with its own failure. */
+  end(task: Task, error: RunError, exitCode?: number): void {
+    if (this.task !== task || !task.end(error, exitCode)) return;
+    this.onAbort();
   }
 
   private readonly onAbort = (): void => {

@@ -14,7 +14,9 @@ import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { BusyError, codeNotString, DisposedError, InternalError, InvalidOptionError } from "../errors.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
-import type { RunResult } from "../sandbox/result.js";
+import { disposedWhileRunning } from "../sandbox/in-flight.js";
+import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
+import { sessionLostError } from "../session/lost.js";
 import { type PinnedSession, PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
 import type { HostFunctionEntry, SessionOpen } from "./protocol.js";
 import { Task } from "./task.js";
@@ -213,12 +215,22 @@ export class WorkerPool {
   }
 
   /**
-   * Ends the session at `slot` on its worker. Its runs still waiting are settled: with a DisposedError, or with a
-   * SessionLostError for `lost` (the reason).
+   * Ends the session at `slot` on its worker. Its run in progress ends at once, as a failure: SessionLostError for
+   * `lost` (the reason), else `ended` (default: a DisposedError). Its runs still waiting are settled: with a
+   * DisposedError, or with a SessionLostError for `lost`.
    */
-  closeSession(slot: SessionSlot, session: string, lost?: string): void {
+  closeSession(slot: SessionSlot, session: string, lost?: string, ended?: RunError): void {
     const worker = slot.worker;
     if (!worker.sessions.delete(session)) return;
+    // Its run in progress ends now; the worker frees the state once that run has ended.
+    const running = worker.task;
+    if (running?.session === session) {
+      worker.end(
+        running,
+        lost !== undefined ? sessionLostError(lost) : (ended ?? disposedWhileRunning("session")),
+        lost !== undefined ? EXIT.error : EXIT.aborted,
+      );
+    }
     worker.send({ type: "session-close", session });
     const waiting = worker.pinned.filter((task) => task.session === session);
     if (waiting.length > 0) {
@@ -236,14 +248,22 @@ export class WorkerPool {
     if (worker.due && worker.sessions.size === 0 && worker.state === "idle") this.retire(worker);
   }
 
-  /** Ends every worker. Queued and running runs reject with DisposedError; later run() calls too. */
+  /**
+   * Ends every worker. Runs in progress end as failures (DisposedError); queued runs reject with DisposedError, and
+   * so do later run() calls.
+   */
   async dispose(): Promise<void> {
+    await this.close(disposedWhileRunning("worker pool"));
+  }
+
+  /** dispose(), with `ended` as the failure of the runs in progress (a sandbox names itself). */
+  async close(ended: RunError): Promise<void> {
     if (!this.disposed) {
       this.disposed = true;
-      const error = new DisposedError("cordon: the worker pool was disposed before this run finished");
+      const error = new DisposedError("cordon: the worker pool was disposed before this run started");
       for (const task of this.queue.splice(0)) task.reject(error);
       for (const worker of [...this.workers]) {
-        worker.release()?.reject(error);
+        worker.release()?.endNow(ended);
         this.retire(worker);
         for (const task of worker.pinned.splice(0)) task.reject(error);
         this.loseSessions(worker, "the worker pool was disposed");

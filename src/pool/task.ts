@@ -37,6 +37,8 @@ export class Task {
   private hostCalls = 0;
   private callbackError: { error: unknown } | undefined;
   private done = false;
+  /** Why the run was ended from outside (its sandbox or session was disposed, the session expired). */
+  private ending: { error: RunError; exitCode: number } | undefined;
   private resolvePromise!: (result: RunResult) => void;
   private rejectPromise!: (error: unknown) => void;
 
@@ -164,12 +166,32 @@ export class Task {
 
   /** Past its deadline (on the host's clock, from when the worker got it), aborted, or ended. */
   private over(): boolean {
-    if (this.done || this.signal?.aborted) return true;
+    if (this.done || this.ending || this.signal?.aborted) return true;
     return this.startedAt > 0 && performance.now() > this.startedAt + this.timeoutMs;
+  }
+
+  /**
+   * Ends the run from outside: no host function runs for it from now on, and its result is a failure with `error`
+   * (the worker is told to stop; see PoolWorker.end). False when the run had ended already.
+   */
+  end(error: RunError, exitCode: number = EXIT.aborted): boolean {
+    if (this.done || this.ending) return false;
+    this.ending = { error, exitCode };
+    return true;
+  }
+
+  /** Settles the run now with the failure given to end() (or `error`): its worker is gone. */
+  endNow(error: RunError, exitCode: number = EXIT.aborted): void {
+    const ending = this.ending ?? { error, exitCode };
+    this.finish(this.failure(ending.exitCode, ending.error));
   }
 
   /** The worker's result. */
   complete(posted: PostedResult): void {
+    if (this.ending) {
+      this.endNow(this.ending.error);
+      return;
+    }
     const result = posted as RunResult;
     if (posted.value !== undefined) result.value = decode(posted.value);
     this.finish(result);
@@ -177,6 +199,10 @@ export class Task {
 
   /** The run ended without a result from the worker (it was stopped, or it died). */
   stop(reason: StopReason, detail?: string): void {
+    if (this.ending) {
+      this.endNow(this.ending.error);
+      return;
+    }
     if (reason === "timeout") {
       this.finish(
         this.failure(EXIT.timeout, {
@@ -205,6 +231,10 @@ export class Task {
 
   /** Rejects run() (host-side failures: the pool was disposed, the worker could not start, bad options). */
   reject(error: unknown): void {
+    if (this.ending) {
+      this.endNow(this.ending.error);
+      return;
+    }
     if (this.done) return;
     this.done = true;
     this.rejectPromise(error);

@@ -17,7 +17,7 @@ import { EXIT, type RunError, type RunResult } from "./result.js";
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
 
-type Interrupt = "timeout" | "memory" | "abort" | "exit" | "failed";
+type Interrupt = "timeout" | "memory" | "abort" | "exit" | "failed" | "ended";
 /** Where the program's value is on its way to the result: evaluated, then its default/last value, then input(). */
 type Stage = "evaluated" | "value" | "called";
 
@@ -51,6 +51,8 @@ export class Execution implements RunHooks {
   /** Where the guest was when the deadline interrupted it (the engine's stack of the interrupt). */
   private interruptedAt: string | undefined;
   private exitRequested: number | undefined;
+  /** Why the run's owner ended it from outside (see end()). */
+  private ended: { error: RunError; exitCode: number } | undefined;
   private guestExitCode: number | undefined;
   private readonly pendingCalls = new Set<PendingCall>();
   private settledCount = 0;
@@ -86,7 +88,7 @@ export class Execution implements RunHooks {
       this.interrupt ??= "abort";
       this.wake?.();
     };
-    if (signal?.aborted) this.interrupt = "abort";
+    if (signal?.aborted) this.interrupt ??= "abort";
     signal?.addEventListener("abort", onAbort);
     this.env.current = this;
     this.env.hostFunctions.calls = 0;
@@ -104,6 +106,18 @@ export class Execution implements RunHooks {
     }
     if (this.output.callbackError !== undefined) throw this.output.callbackError;
     return this.result();
+  }
+
+  /**
+   * Ends the run from outside (its sandbox or session was disposed, or the session expired): no host function or
+   * host operation runs from now on, the engine stops at its next check, a wait in the event loop ends at once, and
+   * the result is a failure with `error`. Before run(), the program never starts.
+   */
+  end(error: RunError, exitCode: number = EXIT.aborted): void {
+    if (this.finished || this.interrupt) return;
+    this.ended = { error, exitCode };
+    this.interrupt = "ended";
+    this.wake?.();
   }
 
   // ---- hooks the environment calls ------------------------------------------------------------------------------
@@ -489,6 +503,7 @@ export class Execution implements RunHooks {
       }
       return fail(EXIT.timeout, error);
     }
+    if (this.interrupt === "ended" && this.ended) return fail(this.ended.exitCode, this.ended.error);
     if (this.interrupt === "abort") {
       return fail(EXIT.aborted, { name: "AbortError", message: "the run was aborted by its signal" });
     }

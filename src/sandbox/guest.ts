@@ -297,9 +297,24 @@ export class Guest implements GuestApi {
         return impl(...args);
       } catch (error) {
         if (error instanceof GuestThrew) return { error: error.handle };
-        return { error: this.newError(errorShape(error)) };
+        return { error: this.thrownError(error) };
       }
     });
+  }
+
+  /**
+   * The guest error for a host failure. Once the run is over no guest code runs (the engine would stop the helper
+   * that builds errors): the error is then made without it. If the helper fails, its own exception is thrown instead.
+   */
+  private thrownError(error: unknown): QuickJSHandle {
+    const shape = errorShape(error);
+    if (this.isOver()) return this.ctx.newError({ name: shape.name, message: shape.message });
+    try {
+      return this.newError(shape);
+    } catch (failure) {
+      if (failure instanceof GuestThrew) return failure.handle;
+      throw failure;
+    }
   }
 
   // ---- globals -----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { InlineSession, type Session, type SessionOptions } from "../session/ses
 import { WorkerSession } from "../session/worker-session.js";
 import type { Environment } from "./environment.js";
 import { Execution } from "./execution.js";
+import { disposedWhileRunning, InFlight } from "./in-flight.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
 import type { RunResult } from "./result.js";
@@ -63,16 +64,21 @@ async function execute(
   code: string,
   options: ResolvedOptions,
   internal: InternalRunOptions = {},
+  inFlight?: InFlight,
 ): Promise<RunResult> {
   const vfs = newVirtualFs(options);
   const fetcher = newFetcher(options);
   const kind = await detectKind(code);
   const cell = await pool.acquire(options.memoryLimitBytes);
   let env: Environment | undefined;
+  let execution: Execution | undefined;
   try {
     env = newEnvironment(cell, options, vfs, "run", internal, kind);
-    return await new Execution(env, { code, kind, filename: options.filename, options, fetcher }).run();
+    execution = new Execution(env, { code, kind, filename: options.filename, options, fetcher });
+    inFlight?.add(execution);
+    return await execution.run();
   } finally {
+    if (execution) inFlight?.delete(execution);
     if (env) env.dispose();
     else cell.broken = true;
     cell.runs += 1;
@@ -140,24 +146,29 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ? new WorkerPool(workerPool, { shareTransforms: true })
       : undefined;
   const internal = { transforms: new TransformCache() };
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, InlineSession | WorkerSession>();
+  const inFlight = new InFlight();
   let disposed = false;
   const alive = () => {
     if (disposed)
       throw new DisposedError("cordon: this sandbox was disposed; create a new one with createSandbox()");
   };
+  // Runs in progress end at once, as failures; each frees its engine as it ends.
   const dispose = () => {
+    if (disposed) return;
     disposed = true;
-    for (const session of [...sessions.values()]) session.dispose();
+    const ended = disposedWhileRunning("sandbox");
+    inFlight.close(ended);
+    for (const session of [...sessions.values()]) session.dispose(ended);
     pool.dispose();
-    void workers?.dispose();
+    void workers?.close(ended);
   };
   return {
     async run(code: string, runOptions?: RunOptions) {
       alive();
       checkCode(code);
       if (workers) return workers.run(code, mergeRunOptions(runDefaults, runOptions));
-      return execute(pool, code, resolveOptions(runDefaults, runOptions), internal);
+      return execute(pool, code, resolveOptions(runDefaults, runOptions), internal, inFlight);
     },
     createSession(sessionOptions: SessionOptions = {}) {
       alive();
@@ -165,7 +176,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         throw new BusyError(`cordon: this sandbox already has ${maxSessions} sessions (option maxSessions)`);
       }
       // With isolation "worker" the session's state lives on one worker of the pool; else on this thread.
-      const onEnd = (ended: Session) => sessions.delete(ended.id);
+      const onEnd = (session: Session) => sessions.delete(session.id);
       const merged = { ...runDefaults, ...sessionOptions };
       const session = workers
         ? new WorkerSession(workers, merged, onEnd)

@@ -12,9 +12,10 @@ import type { Environment } from "../sandbox/environment.js";
 import { Execution } from "../sandbox/execution.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
 import { detectKind } from "../sandbox/program.js";
-import type { RunResult } from "../sandbox/result.js";
+import { disposedWhileRunning } from "../sandbox/in-flight.js";
+import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
 import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "../sandbox/setup.js";
-import { lostResult } from "./lost.js";
+import { lostResult, sessionLostError } from "./lost.js";
 
 export { lostResult, sessionLostError } from "./lost.js";
 
@@ -141,13 +142,18 @@ export class Expiry {
 
 /**
  * A session's state: one environment in one cell (made at the first run), its virtual files, and whether it is lost.
- * Runs must not overlap (the owner runs them one after another).
+ * Runs must not overlap (the owner runs them one after another). An environment dropped while a run uses it (lost,
+ * reset, disposed) is freed when that run has ended, never under it.
  */
 export class SessionState {
   private readonly options: ResolvedOptions;
   private env: Environment | undefined;
   private vfs: ReturnType<typeof newVirtualFs>;
   private lostReason: string | undefined;
+  /** The run in progress, and the environment it uses. */
+  private running: { execution: Execution; env: Environment } | undefined;
+  /** Set by close(): no run starts any more. */
+  private closedWith: RunError | undefined;
 
   constructor(
     private readonly pool: CellPool,
@@ -186,18 +192,32 @@ export class SessionState {
       fetcher: newFetcher(options),
       session: true,
     });
+    this.running = { execution, env };
+    // The session ended while the run was on its way here: it ends before it starts.
+    if (this.lostReason) this.lose(this.lostReason);
+    else if (this.closedWith) this.close(this.closedWith);
     try {
       return await execution.run();
     } finally {
-      if (env.cell.outOfMemory || env.cell.broken) {
+      this.running = undefined;
+      if (this.env !== env) this.free(env);
+      else if (env.cell.outOfMemory || env.cell.broken) {
         this.lose(env.cell.outOfMemory ? "it ran out of memory (memoryLimitBytes)" : "its engine failed");
       }
     }
   }
 
-  /** Drops the state; later runs return SessionLostError with `reason` until reset(). */
+  /** Drops the state; later runs (and the one in progress) return SessionLostError with `reason` until reset(). */
   lose(reason: string): void {
     this.lostReason = reason;
+    this.running?.execution.end(sessionLostError(reason), EXIT.error);
+    this.dispose();
+  }
+
+  /** Ends the session for good: the run in progress ends with `error`, and no run starts any more. */
+  close(error: RunError = disposedWhileRunning("session")): void {
+    this.closedWith ??= error;
+    this.running?.execution.end(error);
     this.dispose();
   }
 
@@ -208,11 +228,14 @@ export class SessionState {
     this.vfs = newVirtualFs(this.options);
   }
 
-  /** Frees the environment and gives its cell back to the pool. */
+  /** Frees the environment and gives its cell back to the pool (once the run using it, if any, has ended). */
   dispose(): void {
     const env = this.env;
     this.env = undefined;
-    if (!env) return;
+    if (env && this.running?.env !== env) this.free(env);
+  }
+
+  private free(env: Environment): void {
     env.dispose();
     this.pool.release(env.cell, this.options.memoryLimitBytes);
   }
@@ -269,11 +292,12 @@ export class InlineSession implements Session {
     this.expiry.touch();
   }
 
-  dispose(): void {
+  /** Ends the session; a run in progress ends at once with `ended` (default: a DisposedError naming the session). */
+  dispose(ended?: RunError): void {
     if (this.disposed) return;
     this.disposed = true;
     this.expiry.clear();
-    this.state.dispose();
+    this.state.close(ended);
     this.onEnd(this);
   }
 

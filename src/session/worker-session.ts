@@ -14,7 +14,7 @@ import {
   type SessionOpen,
 } from "../pool/protocol.js";
 import { type RunOptions, resolveOptions } from "../sandbox/options.js";
-import type { RunResult } from "../sandbox/result.js";
+import type { RunError, RunResult } from "../sandbox/result.js";
 import { newVirtualFs } from "../sandbox/setup.js";
 import { lostResult } from "./lost.js";
 import {
@@ -108,13 +108,14 @@ export class WorkerSession implements Session {
     if (this.running === 0) this.expiry.touch();
   }
 
-  dispose(): void {
+  /** Ends the session; a run in progress ends at once with `ended` (default: a DisposedError naming the session). */
+  dispose(ended?: RunError): void {
     if (this.disposed) return;
     this.disposed = true;
     this.expiry.clear();
     const slot = this.slot;
     this.slot = undefined;
-    if (slot) this.pool.closeSession(slot, this.id);
+    if (slot) this.pool.closeSession(slot, this.id, undefined, ended);
     this.onEnd(this);
   }
 
