@@ -11,8 +11,16 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
+import { transform } from "esbuild";
 import { InvalidOptionError, reviveCordonError } from "../errors.js";
-import type { CallRequest, FromWorker, ToWorker, WorkerMemory } from "./protocol.js";
+import type {
+  CallReply,
+  CallRequest,
+  FromWorker,
+  ToWorker,
+  TransformRequest,
+  WorkerMemory,
+} from "./protocol.js";
 import { SHARED_BYTES, SLOT } from "./protocol.js";
 import type { Outcome, StopReason, Task } from "./task.js";
 import type { RunError } from "../sandbox/result.js";
@@ -243,6 +251,32 @@ export class PoolWorker {
     this.wakeWorker();
   }
 
+  /**
+   * An esbuild transform for the worker, made here: esbuild's service process then belongs to this thread, which
+   * outlives every worker (see typescript.ts). esbuild is asynchronous here, so this thread is not blocked.
+   */
+  private onTransform(request: TransformRequest): void {
+    const reply = (answer: CallReply) => {
+      if (this.state === "closed") return;
+      this.port.postMessage(answer);
+      this.wakeWorker();
+    };
+    const { call } = request;
+    if (this.task?.id !== request.id || this.state !== "busy") {
+      reply({ call, kind: "error", error: { name: "Error", message: "the run has ended" } });
+      return;
+    }
+    transform(request.source, request.options).then(
+      (result) => reply({ call, kind: "transformed", code: result.code, map: result.map }),
+      (error: unknown) =>
+        reply({
+          call,
+          kind: "error",
+          error: { name: "Error", message: String((error as Error)?.message ?? error) },
+        }),
+    );
+  }
+
   private settle(task: Task, call: number, outcome: Outcome): void {
     if (this.task !== task || this.state !== "busy") return; // the run ended; nothing may reach it any more
     if (outcome.ok) this.post({ type: "settled", id: task.id, call, ok: true, value: outcome.value });
@@ -262,6 +296,9 @@ export class PoolWorker {
         return;
       case "call":
         this.onCall(message);
+        return;
+      case "transform":
+        this.onTransform(message);
         return;
       case "result":
       case "failed": {

@@ -4,6 +4,7 @@
 // getter runs on a host object, Error names and Map/Set/BigInt/cycles kept) and structured clone only ever moves JSON
 // text and ArrayBuffers. Functions cannot cross: each becomes a marker the worker turns back into a stub that calls
 // the host thread.
+import type { TransformOptions } from "esbuild";
 import { decode, type Encoded, encode } from "../engine/codec.js";
 import type { ErrorShape } from "../engine/guest-api.js";
 import type { RunOptions } from "../sandbox/options.js";
@@ -77,6 +78,7 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "out"; id: number; fd: 1 | 2; chunk: string }
   | ({ type: "call" } & CallRequest)
+  | ({ type: "transform" } & TransformRequest)
   | { type: "result"; id: number; result: PostedResult; memory: WorkerMemory }
   | {
       type: "failed";
@@ -96,11 +98,24 @@ export interface CallRequest {
   args: Encoded;
 }
 
+/**
+ * Worker → host: an esbuild transform of a TypeScript file with namespaces, made on the host thread (esbuild's
+ * service process must not belong to a thread the watchdog may terminate: see typescript.ts). Answered on the call
+ * channel like a host call (the same numbering), with "transformed" or "error".
+ */
+export interface TransformRequest {
+  id: number;
+  call: number;
+  source: string;
+  options: TransformOptions;
+}
+
 /** Host → worker on the call channel (read synchronously by the blocked worker). */
 export type CallReply =
   | { call: number; kind: "value"; value: Encoded }
   | { call: number; kind: "error"; error: ErrorShape }
-  | { call: number; kind: "pending" };
+  | { call: number; kind: "pending" }
+  | { call: number; kind: "transformed"; code: string; map: string | undefined };
 
 /** Indexes into the Int32Array over the shared buffer each worker gets. */
 export const SLOT = {

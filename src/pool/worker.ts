@@ -12,6 +12,7 @@
 // run to end.
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { TransformCache } from "../capabilities/modules/transform-cache.js";
+import type { NamespaceTransform } from "../capabilities/modules/typescript.js";
 import { CellPool } from "../engine/cell-pool.js";
 import { decode, type Encoded, encode } from "../engine/codec.js";
 import { memoizedModule } from "../engine/wasm-module.js";
@@ -68,20 +69,15 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
   let nextCall = 0;
   const post = (message: FromWorker) => port.postMessage(message);
 
-  /** Calls host function `fn` with `args`; blocks until the host answers (or the run must end). */
-  const callHost = (run: Current, fn: number, args: unknown[]): unknown => {
-    const call = ++nextCall;
-    const request: CallRequest = { id: run.id, call, fn, args: encode(args) };
-    post({ type: "call", ...request });
+  /** Blocks until the host answers `call` (or the run must end: then throws AbortError or TimeoutError). */
+  const awaitReply = (run: Current, call: number): CallReply => {
     for (;;) {
       const seen = Atomics.load(flags, SLOT.wake);
       const received = receiveMessageOnPort(callPort);
       if (received) {
         const reply = received.message as CallReply;
         if (reply.call !== call) continue; // a late reply to a call that gave up earlier
-        if (reply.kind === "value") return decode(reply.value);
-        if (reply.kind === "error") throw errorFromShape(reply.error);
-        return new Promise((resolve, reject) => run.pending.set(call, { resolve, reject }));
+        return reply;
       }
       if (Atomics.load(flags, SLOT.interrupt) !== 0) {
         throw errorFromShape({ name: "AbortError", message: "the run was aborted" });
@@ -97,10 +93,37 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
     }
   };
 
+  /** Calls host function `fn` with `args`; blocks until the host answers (or the run must end). */
+  const callHost = (run: Current, fn: number, args: unknown[]): unknown => {
+    const call = ++nextCall;
+    const request: CallRequest = { id: run.id, call, fn, args: encode(args) };
+    post({ type: "call", ...request });
+    const reply = awaitReply(run, call);
+    if (reply.kind === "value") return decode(reply.value);
+    if (reply.kind === "error") throw errorFromShape(reply.error);
+    if (reply.kind === "pending") {
+      return new Promise((resolve, reject) => run.pending.set(call, { resolve, reject }));
+    }
+    throw errorFromShape({ name: "Error", message: "unexpected reply to a host call" });
+  };
+
+  /** esbuild's transform, made on the host thread (see NamespaceTransform in typescript.ts). */
+  const namespaces: NamespaceTransform = (source, options) => {
+    const run = current;
+    if (!run) throw errorFromShape({ name: "Error", message: "no run in progress" });
+    const call = ++nextCall;
+    post({ type: "transform", id: run.id, call, source, options });
+    const reply = awaitReply(run, call);
+    if (reply.kind === "transformed") return { code: reply.code, map: reply.map };
+    if (reply.kind === "error") throw errorFromShape(reply.error);
+    throw errorFromShape({ name: "Error", message: "unexpected reply to a transform" });
+  };
+
   const cells = new CellPool(memoizedModule(loadWasmBytes));
   const internal = {
     maxStackBytes: config.maxStackBytes,
     interruptFlag: flags,
+    namespaces,
     ...(config.shareTransforms && { transforms: new TransformCache() }),
   };
   /** Open sessions: their state, or why it could not be made. */

@@ -11,7 +11,11 @@ import { HostFunctions } from "../capabilities/host-functions/host.js";
 import { ModuleHost } from "../capabilities/modules/host.js";
 import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
 import { withImportMetaUrl } from "../capabilities/modules/import-meta.js";
-import { isTypeScriptPath, type TypeScriptHost } from "../capabilities/modules/typescript.js";
+import {
+  isTypeScriptPath,
+  type Transpiler,
+  type TypeScriptHost,
+} from "../capabilities/modules/typescript.js";
 import { installFetchOps } from "../capabilities/net/host.js";
 import type { Fetcher } from "../capabilities/net/transport.js";
 import { installProcess } from "../capabilities/process/host.js";
@@ -44,6 +48,8 @@ export interface RunHooks {
   readonly maxHostCalls: number;
   /** The loop's time for this turn (like libuv's cached now): timers set in one turn share it. */
   readonly loopTime: number;
+  /** When the run must end (a performance.now() time). */
+  readonly deadline: number;
 }
 
 export interface EnvironmentSetup {
@@ -138,7 +144,7 @@ export class Environment {
       fs: vfsResolver(vfs),
       cwd: vfs.cwd,
       allow: options.modules,
-      transpile: typescript.transpile,
+      transpile: this.transpile,
       isTypeScript: (path) => options.typescript !== false && isTypeScriptPath(path),
       sources: this.sources,
       originalPosition: (file, line, column) => typescript.originalPosition(file, line, column),
@@ -158,6 +164,19 @@ export class Environment {
     return this.guest.ctx;
   }
 
+  /** TypeScript transformed under the run's deadline. */
+  private readonly transpile: Transpiler = (source, path, target, typescript) => {
+    const run = this.current;
+    try {
+      return this.typescript.transpile(source, path, target, typescript, run?.deadline);
+    } catch (error) {
+      // A transform the deadline (or an abort) cut short ends the run as such: the run's next check sees it, and a
+      // guest that catches the failed import gets no further.
+      run?.shouldInterrupt();
+      throw error;
+    }
+  };
+
   /** Compiles and starts `code`; returns the evaluation handle (module namespace or a promise) or the error. */
   evaluate(
     code: string,
@@ -172,7 +191,7 @@ export class Environment {
     let toOriginal: PositionMapper | undefined;
     if (entryIsTs) {
       try {
-        source = typescript.transpile(code, filename, "esm", true);
+        source = this.transpile(code, filename, "esm", true);
         toOriginal = (line, column) => typescript.originalPosition(filename, line, column);
       } catch (error) {
         this.sources.add(filename, { code, kind: "text" });

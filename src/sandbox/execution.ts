@@ -41,7 +41,7 @@ export class Execution implements RunHooks {
   private readonly options: ResolvedOptions;
   private readonly output: Output;
   private readonly started = performance.now();
-  private readonly deadline: number;
+  readonly deadline: number;
   private interrupt: Interrupt | undefined;
   private main: { stage: Stage; handle: QuickJSHandle } | undefined;
   private mainSettled = false;

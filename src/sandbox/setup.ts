@@ -1,7 +1,7 @@
 // Building what a run or a session needs from its options: the virtual filesystem, the fetcher, the environment.
 import { VirtualFs } from "../capabilities/fs/vfs.js";
 import type { TransformCache } from "../capabilities/modules/transform-cache.js";
-import { TypeScriptHost } from "../capabilities/modules/typescript.js";
+import { type NamespaceTransform, TypeScriptHost } from "../capabilities/modules/typescript.js";
 import { createFetcher, type Fetcher } from "../capabilities/net/transport.js";
 import type { Cell } from "../engine/cell.js";
 import { nodeCrypto } from "../platform/node.js";
@@ -25,6 +25,8 @@ export interface InternalRunOptions {
   interruptFlag?: Int32Array;
   /** The sandbox's TypeScript transform cache (default: none shared; each environment has its own). */
   transforms?: TransformCache;
+  /** Where esbuild transforms TypeScript namespaces (default: this thread; see typescript.ts). */
+  namespaces?: NamespaceTransform;
 }
 
 /** The filesystem a run (or a session) sees: seeded files, mounts, host packages. */
@@ -66,7 +68,7 @@ export function newEnvironment(
     options,
     stackSizeBytes: Math.min(options.stackSizeBytes, internal.maxStackBytes ?? INLINE_MAX_STACK_BYTES),
     vfs,
-    typescript: new TypeScriptHost(internal.transforms),
+    typescript: new TypeScriptHost(internal.transforms, internal.namespaces),
     crypto: nodeCrypto,
     interruptFlag: internal.interruptFlag,
     mode,

@@ -2,12 +2,33 @@
 // transformers. sucrase (about 0.4 ms a file, keeps every line where it was) does almost every file; a file that
 // declares a namespace with values, which sucrase does not support, goes to esbuild (about 1 ms). Both give source
 // maps, so stack positions map back to the original file.
+//
+// The source is the guest's, so the transform is held to the run's limits: a file larger than
+// MAX_TYPESCRIPT_BYTES is refused before any transformer sees it, and sucrase (whose time can grow exponentially
+// with nesting) runs on a thread of its own that is stopped at the run's deadline (see transform-thread.ts).
+// esbuild's time is linear in its input; it runs where its service process may live (see NamespaceTransform).
 import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
-import { transformSync } from "esbuild";
-import { transform } from "sucrase";
+import { type TransformOptions, transformSync } from "esbuild";
 import { offsetOf } from "../../diagnose/ast.js";
 import { unexpected } from "../../diagnose/syntax.js";
 import { TransformCache, type Transformed } from "./transform-cache.js";
+import { sucraseUntil } from "./transform-thread.js";
+
+/** The most TypeScript (UTF-8 bytes) one file may hold: beyond it the transform is refused as a SyntaxError. */
+export const MAX_TYPESCRIPT_BYTES = 1024 * 1024;
+
+/**
+ * esbuild's transform of one file. esbuild's synchronous API keeps a service child process for the life of the
+ * thread that called it; a thread terminated meanwhile (a pool worker stopped by its watchdog) leaves that process
+ * behind, exited but never reaped. So the default runs it on the calling thread (an inline run: the caller's thread,
+ * which cordon never terminates), and pool workers pass one that asks the pool's thread instead (see worker.ts).
+ */
+export type NamespaceTransform = (source: string, options: TransformOptions) => Transformed;
+
+const esbuildHere: NamespaceTransform = (source, options) => {
+  const result = transformSync(source, options);
+  return { code: result.code, map: result.map };
+};
 
 /** `namespace X {` or `module X {` not preceded by `declare`: a value namespace. */
 const VALUE_NAMESPACE = /(^|[^\w$.])(?<!declare\s+)(?:namespace|module)\s+[A-Za-z_$][\w$.]*\s*\{/m;
@@ -31,19 +52,36 @@ export class TypeScriptHost {
   /** Source maps of the files this run transformed: JSON text until a position is first mapped. */
   private readonly maps = new Map<string, string | TraceMap>();
 
-  /** `cache`: the sandbox's cache; without one, a cache of this host's own. */
-  constructor(private readonly cache = new TransformCache()) {}
+  /**
+   * `cache`: the sandbox's cache; without one, a cache of this host's own. `namespaces`: where esbuild runs (default:
+   * this thread).
+   */
+  constructor(
+    private readonly cache = new TransformCache(),
+    private readonly namespaces: NamespaceTransform = esbuildHere,
+  ) {}
 
-  readonly transpile: Transpiler = (source, path, target, typescript = isTypeScriptPath(path)) => {
+  /**
+   * A Transpiler that also takes the run's deadline (a performance.now() time); past it the transform ends with a
+   * TransformTimeoutError. A file over MAX_TYPESCRIPT_BYTES fails as a SyntaxError.
+   */
+  transpile(
+    source: string,
+    path: string,
+    target: "esm" | "cjs",
+    typescript = isTypeScriptPath(path),
+    deadline = Number.POSITIVE_INFINITY,
+  ): string {
+    checkSize(source, path);
     const key = `${target}\0${typescript}\0${path}\0${source}`;
     let done = this.cache.get(key);
     if (!done) {
-      done = transformOnce(source, path, target, typescript);
+      done = transformOnce(source, path, target, typescript, { deadline, namespaces: this.namespaces });
       this.cache.set(key, done);
     }
     if (done.map) this.maps.set(path, done.map);
     return done.code;
-  };
+  }
 
   /** The original position of a position in transformed code, when a map is known. */
   originalPosition(file: string, line: number, column: number): { line: number; column: number } | undefined {
@@ -69,16 +107,36 @@ export function transformCount(): number {
   return transformsMade;
 }
 
+interface Limits {
+  deadline: number;
+  namespaces: NamespaceTransform;
+}
+
+function checkSize(source: string, path: string): void {
+  // UTF-8 takes at least one byte per UTF-16 unit: most sources are decided without counting.
+  if (source.length <= MAX_TYPESCRIPT_BYTES / 3) return;
+  const bytes = Buffer.byteLength(source);
+  if (bytes <= MAX_TYPESCRIPT_BYTES) return;
+  const message = `${path} holds ${bytes} bytes of TypeScript; cordon transforms TypeScript files of at most 1 MiB (${MAX_TYPESCRIPT_BYTES} bytes): split it into smaller modules, or give it as JavaScript (a .js file is not transformed)`;
+  const error = new SyntaxError(message);
+  error.stack = `SyntaxError: ${message}\n    at ${path}:1:1`;
+  throw error;
+}
+
 function transformOnce(
   source: string,
   path: string,
   target: "esm" | "cjs",
   typescript: boolean,
+  limits: Limits,
 ): Transformed {
   transformsMade += 1;
   try {
-    return transformWith(source, path, target, typescript);
+    return transformWith(source, path, target, typescript, limits);
   } catch (error) {
+    // The run's deadline or abort ended it: no SyntaxError (the run ends as a timeout or an abort).
+    const name = (error as Error)?.name;
+    if (name === "TimeoutError" || name === "AbortError") throw error;
     throw syntaxError(error, path, source);
   }
 }
@@ -107,6 +165,7 @@ function transformWith(
   path: string,
   target: "esm" | "cjs",
   typescript: boolean,
+  limits: Limits,
 ): Transformed {
   const transforms: ("typescript" | "jsx" | "imports")[] = [];
   if (typescript) transforms.push("typescript");
@@ -114,21 +173,20 @@ function transformWith(
   if (target === "cjs") transforms.push("imports");
   if (transforms.length === 0) return { code: source, map: undefined };
   if (typescript && VALUE_NAMESPACE.test(source)) {
-    const result = transformSync(source, {
+    return limits.namespaces(source, {
       loader: path.endsWith("x") ? "tsx" : "ts",
       format: target,
       sourcemap: "external",
       sourcefile: path,
       target: "es2022",
     });
-    return { code: result.code, map: result.map };
   }
-  const result = transform(source, {
+  const options = {
     transforms,
     filePath: path,
     disableESTransforms: true,
     production: true,
     sourceMapOptions: { compiledFilename: path },
-  });
-  return { code: result.code, map: result.sourceMap ? JSON.stringify(result.sourceMap) : undefined };
+  };
+  return sucraseUntil(source, options, limits.deadline);
 }
