@@ -145,6 +145,25 @@ describe("errors the host cannot copy whole", () => {
     expect((await run("1 + 1", { isolation: "inline" })).value).toBe(2);
   });
 
+  const deep: [string, string][] = [
+    ["an array", "let a = []; for (let i = 0; i < 100000; i++) a = [a]; a"],
+    ["a Map", "let a = new Map(); for (let i = 0; i < 100000; i++) a = new Map([[1, a]]); a"],
+    ["a thrown object", "let a = {}; for (let i = 0; i < 100000; i++) a = { a }; throw a"],
+    ["a chain of proxies", "let a = {}; for (let i = 0; i < 100000; i++) a = new Proxy(a, {}); a"],
+    ["a host function's argument", "let a = {}; for (let i = 0; i < 100000; i++) a = { a }; f(a)"],
+  ];
+  for (const isolation of ["inline", "worker"] as const) {
+    it.each(deep)(
+      `a structure nested 100,000 deep (%s) gives a RunResult, never a rejection (${isolation})`,
+      async (_, code) => {
+        const r = await run(code, { isolation, globals: { f: () => 1 } });
+        expect(r.ok).toBe(false);
+        expect(r.error?.name).toMatch(/^(DataCloneError|Error|RangeError)$/);
+        expect((await run("1 + 1", { isolation })).value).toBe(2);
+      },
+    );
+  }
+
   it("a returned error with a cause chain 100,000 deep is a DataCloneError, not an engine failure", async () => {
     const r = await run(`${chain}\ne`, { isolation: "inline" });
     expect(r.error?.name).toBe("DataCloneError");
