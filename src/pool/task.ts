@@ -165,6 +165,11 @@ export class Task {
   /** Past its deadline (on the host's clock, from when the worker got it), aborted, or ended. */
   private over(): boolean {
     if (this.done || this.signal?.aborted) return true;
+    return this.pastDeadline();
+  }
+
+  /** Past its deadline on the host's clock (which starts a little before the worker's). */
+  pastDeadline(): boolean {
     return this.startedAt > 0 && performance.now() > this.startedAt + this.timeoutMs;
   }
 

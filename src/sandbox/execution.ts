@@ -14,6 +14,9 @@ import type { ResolvedOptions } from "./options.js";
 import { explain, markdownFailure } from "./explain.js";
 import { EXIT, type RunError, type RunResult } from "./result.js";
 
+/** The value another thread stores in the interrupt flag when the run passed its deadline on that thread's clock. */
+export const INTERRUPT_TIMEOUT = 2;
+
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
 
@@ -124,8 +127,9 @@ export class Execution implements RunHooks {
   readonly shouldInterrupt = (): boolean => {
     if (this.interrupt) return true;
     const flag = this.env.interruptFlag;
-    if (flag && Atomics.load(flag, 0) !== 0) {
-      this.interrupt = "abort";
+    const flagged = flag ? Atomics.load(flag, 0) : 0;
+    if (flagged !== 0) {
+      this.interrupt = flagged === INTERRUPT_TIMEOUT ? "timeout" : "abort";
       return true;
     }
     if (this.cell.outOfMemory) {
@@ -380,7 +384,8 @@ export class Execution implements RunHooks {
 
   /** Records a guest exception (and disposes its handle) as the run's failure, unless the run is already ending. */
   private failWith(errorHandle: QuickJSHandle): void {
-    if (!this.interrupt && !this.cell.outOfMemory) {
+    // A failure after the run ended (e.g. a host call refused on another thread's clock) is reported as the end.
+    if (!this.shouldInterrupt() && !this.cell.outOfMemory) {
       this.failure ??= explain(this.guest.describe(errorHandle), this.env.sources);
       this.interrupt ??= "failed";
     } else if (this.interrupt === "timeout" && this.interruptedAt === undefined) {

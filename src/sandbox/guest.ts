@@ -183,7 +183,8 @@ export class Guest implements GuestApi {
         item.dispose();
         return text;
       }) as [string, string, string];
-      return stack ? { name: name || "Error", message, stack } : { name: name || "Error", message };
+      const kept = boundStack(stack);
+      return kept ? { name: name || "Error", message, stack: kept } : { name: name || "Error", message };
     } finally {
       result.value.dispose();
     }
@@ -200,7 +201,7 @@ export class Guest implements GuestApi {
         }
         const name = typeof value.name === "string" && value.name ? value.name : "Error";
         const message = typeof value.message === "string" ? value.message : "";
-        const stack = typeof value.stack === "string" ? value.stack : undefined;
+        const stack = typeof value.stack === "string" ? boundStack(value.stack) : undefined;
         return stack === undefined ? { name, message } : { name, message, stack };
       } finally {
         transport.dispose();
@@ -290,10 +291,15 @@ export class Guest implements GuestApi {
     return this.opFunction;
   }
 
+  /**
+   * A guest function implemented on the host. Every call counts toward the run's deadline: once the run is over it
+   * fails at once (the engine polls its deadline only every few thousand calls of a native function).
+   */
   newFunction(name: string, impl: HostImpl): QuickJSHandle {
     const ctx = this.ctx;
     return ctx.newFunction(name, (...args) => {
       try {
+        this.checkOpen();
         return impl(...args);
       } catch (error) {
         if (error instanceof GuestThrew) return { error: error.handle };
@@ -480,6 +486,16 @@ export class CloneSizeExceeded extends Error {
   constructor(readonly maxBytes: number) {
     super(`the value is larger than ${maxBytes} bytes`);
   }
+}
+
+/** Most characters of a guest error's stack the host reads frames from (a program can set any string). */
+export const MAX_STACK_CHARS = 64 * 1024;
+
+/** `stack` cut to its whole lines within MAX_STACK_CHARS, so explaining a failure never parses an unbounded text. */
+function boundStack(stack: string): string {
+  if (stack.length <= MAX_STACK_CHARS) return stack;
+  const cut = stack.lastIndexOf("\n", MAX_STACK_CHARS);
+  return stack.slice(0, cut > 0 ? cut : MAX_STACK_CHARS);
 }
 
 /** A short JSON preview of a copied value (for thrown values that are not errors). */
