@@ -5,6 +5,7 @@ import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-c
 import { Output } from "../capabilities/console/host.js";
 import { ChangedFilesTooLarge } from "../capabilities/fs/vfs.js";
 import type { Fetcher } from "../capabilities/net/transport.js";
+import type { HostCallLimits } from "../capabilities/host-functions/host.js";
 import { CloneError } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
 import { GuestThrew } from "../engine/guest-api.js";
@@ -61,7 +62,7 @@ export class Execution implements RunHooks {
   private finished = false;
   private lastYield = performance.now();
   readonly fetcher: Fetcher;
-  readonly maxHostCalls: number;
+  readonly hostCallLimits: HostCallLimits;
   loopTime = performance.now();
 
   constructor(
@@ -72,7 +73,10 @@ export class Execution implements RunHooks {
     this.deadline = this.started + this.options.timeoutMs;
     this.output = new Output(this.options);
     this.fetcher = request.fetcher;
-    this.maxHostCalls = this.options.maxHostCalls;
+    this.hostCallLimits = {
+      maxHostCalls: this.options.maxHostCalls,
+      maxHostCallBytes: this.options.maxHostCallBytes,
+    };
   }
 
   private get guest() {
@@ -92,7 +96,7 @@ export class Execution implements RunHooks {
     if (signal?.aborted) this.interrupt = "abort";
     signal?.addEventListener("abort", onAbort);
     this.env.current = this;
-    this.env.hostFunctions.calls = 0;
+    this.env.hostFunctions.beginRun();
     try {
       if (!this.interrupt) {
         this.start();

@@ -5,6 +5,7 @@ import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
 import {
   type BundleName,
+  CloneSizeExceeded,
   type ErrorShape,
   type GuestApi,
   GuestThrew,
@@ -14,6 +15,8 @@ import {
 import { newTransport, readTransport, readWholeString } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
 import { INTERNAL_FILE_PREFIX } from "./result.js";
+
+export { CloneSizeExceeded };
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
@@ -101,28 +104,47 @@ export class Guest implements GuestApi {
   }
 
   fromGuest(handle: QuickJSHandle, maxBytes = UNLIMITED): unknown {
+    return this.fromGuestSized(handle, maxBytes).value;
+  }
+
+  /**
+   * fromGuest, with the size of the copy as maxBytes counts it (the length of its encoding: a string's characters
+   * plus its quotes; a primitive counts 8).
+   */
+  fromGuestSized(handle: QuickJSHandle, maxBytes = UNLIMITED): { value: unknown; bytes: number } {
     const ctx = this.ctx;
     switch (ctx.typeof(handle)) {
       case "undefined":
-        return undefined;
+        return { value: undefined, bytes: 8 };
       case "number":
-        return ctx.getNumber(handle);
+        return { value: ctx.getNumber(handle), bytes: 8 };
       case "string": {
         const text = readWholeString(ctx, handle);
         if (text !== undefined && text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
         // A string holding a NUL character is copied through the codec instead.
-        return text ?? decode(this.encodeInGuest(handle, maxBytes));
+        return text === undefined
+          ? this.decodeSized(handle, maxBytes)
+          : { value: text, bytes: text.length + 2 };
       }
       case "boolean":
-        return ctx.dump(handle) === true;
-      case "bigint":
-        return ctx.getBigInt(handle);
+        return { value: ctx.dump(handle) === true, bytes: 8 };
+      case "bigint": {
+        const value = ctx.getBigInt(handle);
+        return { value, bytes: 8 + Math.ceil(value.toString(16).length / 2) };
+      }
       case "symbol":
       case "function":
         throw new CloneError(`a ${ctx.typeof(handle)} could not be cloned`);
     }
-    if (this.isNull(handle)) return null;
-    return decode(this.encodeInGuest(handle, maxBytes));
+    if (this.isNull(handle)) return { value: null, bytes: 8 };
+    return this.decodeSized(handle, maxBytes);
+  }
+
+  private decodeSized(handle: QuickJSHandle, maxBytes: number): { value: unknown; bytes: number } {
+    const encoded = this.encodeInGuest(handle, maxBytes);
+    let bytes = encoded.json.length;
+    for (const buffer of encoded.buffers) bytes += buffer.byteLength;
+    return { value: decode(encoded), bytes };
   }
 
   /** The encoding of a guest object, made by the codec bundle and read as a transport. */
@@ -478,14 +500,6 @@ function namesPattern(names: string[]): RegExp {
     patterns.set(key, pattern);
   }
   return pattern;
-}
-
-/** The copied value is larger than the byte budget. */
-export class CloneSizeExceeded extends Error {
-  override name = "CloneSizeError";
-  constructor(readonly maxBytes: number) {
-    super(`the value is larger than ${maxBytes} bytes`);
-  }
 }
 
 /** Most characters of a guest error's stack the host reads frames from (a program can set any string). */
