@@ -79,3 +79,22 @@ describe("maxHostCallBytes", () => {
     expect(r.value).toContain("maxHostCallBytes");
   });
 });
+
+describe("strings crossing from a worker", () => {
+  it("a 12 MB string of control characters reaches a host function whole", async () => {
+    let received: string | undefined;
+    const r = await run(`take("\\x01".repeat(12e6))`, {
+      isolation: "worker",
+      timeoutMs: 20_000,
+      globals: {
+        take: (s: string) => {
+          received = s;
+          return s.length;
+        },
+      },
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.value).toBe(12e6);
+    expect(received === "\x01".repeat(12e6)).toBe(true);
+  });
+});
