@@ -307,3 +307,18 @@ describe("NUL characters", () => {
     expect(r.value).toBe("x\u0000y");
   });
 });
+
+describe("sparse arrays", () => {
+  it("prints an array of length 2**32 - 1 with no elements as Node does, without visiting every index", async () => {
+    const code = `const a = []; a.length = 2 ** 32 - 1; console.log(a); const b = []; b[5] = 1; b.length = 2 ** 32 - 1; console.log(b)`;
+    const r = await run(code, { isolation: "inline", timeoutMs: 1000 });
+    expect(r.error).toBeUndefined();
+    const a: unknown[] = [];
+    a.length = 2 ** 32 - 1;
+    const b: unknown[] = [];
+    b[5] = 1;
+    b.length = 2 ** 32 - 1;
+    expect(r.stdout).toBe(`${format(a)}\n${format(b)}\n`);
+    expect(r.stdout).toBe("[ <4294967295 empty items> ]\n[ <5 empty items>, 1, <4294967289 empty items> ]\n");
+  });
+});

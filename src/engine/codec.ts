@@ -12,6 +12,8 @@
 //   ["B", id, bufferIndex]   ["V", id, typeName, buffer, byteOffset, byteLength]
 // A view's buffer is a ["B"] node or a reference to one (its id comes before the view's): views over one ArrayBuffer
 // share one copy of it, as with structured clone, and a buffer under many views is copied once.
+//   ["s", stringIndex] a string carried in `strings` (only with the `strings` option: long strings crossing threads
+//   go as they are, through structured clone, instead of JSON-escaped, which can make them six times larger)
 import { nodeFrames } from "../guest/frames.js";
 
 const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
@@ -94,6 +96,8 @@ export class CloneSizeError extends Error {
 export interface Encoded {
   json: string;
   buffers: ArrayBuffer[];
+  /** Strings referred to by ["s", index] nodes (only with the `strings` option). */
+  strings?: string[];
 }
 
 export interface EncodeOptions {
@@ -103,7 +107,15 @@ export interface EncodeOptions {
   maxDepth?: number;
   /** Copy the `stack` of errors (false when the stack belongs to the host and must not reach the guest). */
   includeStacks?: boolean;
+  /**
+   * Carry strings of STRING_SLOT_MIN characters or more in `strings`, not in the JSON text: for encodings that
+   * cross threads (structured clone copies a string as it is) and are decoded by decode() on the other side.
+   */
+  strings?: boolean;
 }
+
+/** Shortest string the `strings` option carries outside the JSON text. */
+export const STRING_SLOT_MIN = 64;
 
 export interface DecodeOptions {
   maxDepth?: number;
@@ -161,6 +173,7 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
   const includeStacks = options.includeStacks ?? true;
   const seen = new MapCtor<object, number>();
   const buffers: ArrayBuffer[] = [];
+  const strings: string[] | undefined = options.strings ? [] : undefined;
   let out = "";
   let bufferBytes = 0;
   let nextId = 0;
@@ -174,11 +187,19 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
     buffers[buffers.length] = buffer;
     return buffers.length - 1;
   };
+  /** A string as a JSON string, or (with the `strings` option, when long) as a reference into `strings`. */
+  const str = (text: string): string => {
+    if (strings === undefined || text.length < STRING_SLOT_MIN) return jsonStringify(text);
+    bufferBytes += text.length;
+    grow();
+    strings[strings.length] = text;
+    return '["s",' + (strings.length - 1) + "]";
+  };
 
   const walk = (v: unknown, depth: number): void => {
     switch (typeof v) {
       case "string":
-        out += jsonStringify(v);
+        out += str(v);
         grow();
         return;
       case "boolean":
@@ -289,9 +310,9 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       const name = readData(obj, "name");
       const message = readData(obj, "message");
       const stack = includeStacks ? readData(obj, "stack") : undefined;
-      out += '["E",' + id + "," + jsonStringify(typeof name === "string" ? name : "Error") + ",";
-      out += jsonStringify(typeof message === "string" ? message : "") + ",";
-      out += typeof stack === "string" ? jsonStringify(stack) : "null";
+      out += '["E",' + id + "," + str(typeof name === "string" ? name : "Error") + ",";
+      out += str(typeof message === "string" ? message : "") + ",";
+      out += typeof stack === "string" ? str(stack) : "null";
       const causeDesc = getOwnPropertyDescriptors(obj).cause;
       if (causeDesc && "value" in causeDesc) {
         out += ",";
@@ -338,7 +359,7 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       if (!desc.enumerable || !("value" in desc)) continue;
       if (!first) out += ",";
       first = false;
-      out += jsonStringify(key) + ",";
+      out += str(key) + ",";
       walk(desc.value, d);
     }
     out += "]]";
@@ -346,7 +367,7 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
   };
 
   walk(value, 0);
-  return { json: out, buffers };
+  return strings === undefined ? { json: out, buffers } : { json: out, buffers, strings };
 }
 
 function fail(message: string): never {
@@ -365,6 +386,7 @@ function newView(make: () => unknown): unknown {
 export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
   const root: unknown = jsonParse(encoded.json);
   const buffers = encoded.buffers;
+  const strings = encoded.strings;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH + 8;
   const objects: unknown[] = [];
 
@@ -379,6 +401,13 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
     return b;
   };
   const list = (v: unknown): unknown[] => (isArray(v) ? v : fail("expected a list"));
+  /** A string node: JSON text, or a reference into `strings`. */
+  const text = (node: unknown): string => {
+    if (!isArray(node)) return StringCtor(node);
+    const index = node[0] === "s" ? node[1] : undefined;
+    const found = typeof index === "number" && strings ? strings[index] : undefined;
+    return typeof found === "string" ? found : fail("bad string reference");
+  };
 
   const revive = (node: unknown, depth: number): unknown => {
     if (node === null || typeof node !== "object") return node;
@@ -393,6 +422,8 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         return node[1] === "-0" ? -0 : Number(node[1]);
       case "b":
         return BigInt(StringCtor(node[1]));
+      case "s":
+        return text(node);
       case "r": {
         if (typeof id !== "number" || id < 0 || id >= objects.length) fail("bad reference");
         return objects[id];
@@ -412,7 +443,7 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         bind(id, obj);
         const items = list(node[2]);
         for (let i = 0; i + 1 < items.length; i += 2) {
-          const key = StringCtor(items[i]);
+          const key = text(items[i]);
           const val = revive(items[i + 1], d);
           if (key === "__proto__")
             defineProperty(obj, key, { value: val, enumerable: true, writable: true, configurable: true });
@@ -440,14 +471,15 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
       case "R":
         return bind(id, new RegExpCtor(StringCtor(node[2]), StringCtor(node[3])));
       case "E": {
-        const name = StringCtor(node[2]);
+        const name = text(node[2]);
+        const message = text(node[3]);
         const Ctor = errorCtors[name] ?? Error;
-        const err = new Ctor(StringCtor(node[3]));
+        const err = new Ctor(message);
         bind(id, err);
         if (!errorCtors[name])
           defineProperty(err, "name", { value: name, writable: true, configurable: true });
-        if (typeof node[4] === "string") {
-          const stack = withHeader(name, StringCtor(node[3]), node[4]);
+        if (typeof node[4] === "string" || isArray(node[4])) {
+          const stack = withHeader(name, message, text(node[4]));
           defineProperty(err, "stack", { value: stack, writable: true, configurable: true });
         }
         if (node.length > 5)

@@ -34,6 +34,8 @@ export interface GuestApi {
   toGuest(value: unknown): QuickJSHandle;
   /** Copies a guest value out without running guest code on its behalf. Throws CloneError when it cannot. */
   fromGuest(handle: QuickJSHandle, maxBytes?: number): unknown;
+  /** fromGuest, with the size of the copy as maxBytes counts it. */
+  fromGuestSized(handle: QuickJSHandle, maxBytes?: number): { value: unknown; bytes: number };
   /** The exports of a guest bundle, evaluated on first use. Borrowed: valid until the run ends. */
   bundle(name: BundleName): QuickJSHandle;
   /**
@@ -80,6 +82,14 @@ export interface GuestApi {
   same(a: QuickJSHandle, b: QuickJSHandle): boolean;
   /** Keeps a handle alive until the run ends, then disposes it. Returns the handle. */
   keep(handle: QuickJSHandle): QuickJSHandle;
+}
+
+/** The copied value is larger than the byte budget. */
+export class CloneSizeExceeded extends Error {
+  override name = "CloneSizeError";
+  constructor(readonly maxBytes: number) {
+    super(`the value is larger than ${maxBytes} bytes`);
+  }
 }
 
 /** A guest exception surfaced to host code; `handle` is owned by the thrower's caller until disposed. */

@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import { transform } from "esbuild";
 import { InvalidOptionError, reviveCordonError } from "../errors.js";
+import { INTERRUPT_TIMEOUT } from "../sandbox/execution.js";
 import type {
   CallReply,
   CallRequest,
@@ -247,6 +248,9 @@ export class PoolWorker {
             error: { name: "Error", message: "the run has ended" },
           } as const);
     if (this.state === "closed") return;
+    // Refused because the deadline passed on this thread's clock: the worker's run ends as a timeout too, at its
+    // engine's next check, rather than as the guest's failure with the refusal.
+    if (task?.pastDeadline() && !this.aborting) Atomics.store(this.flags, SLOT.interrupt, INTERRUPT_TIMEOUT);
     this.port.postMessage(reply);
     this.wakeWorker();
   }

@@ -2,7 +2,7 @@
 // can be posted. Values that reach the guest (data globals, input, host call arguments and results, the result value)
 // cross as the engine codec's encoding, so they keep the inline copy semantics exactly (own data properties only, no
 // getter runs on a host object, Error names and Map/Set/BigInt/cycles kept) and structured clone only ever moves JSON
-// text and ArrayBuffers. Functions cannot cross: each becomes a marker the worker turns back into a stub that calls
+// text, strings and ArrayBuffers (long strings go as they are, not JSON-escaped). Functions cannot cross: each becomes a marker the worker turns back into a stub that calls
 // the host thread.
 import type { TransformOptions } from "esbuild";
 import { decode, type Encoded, encode } from "../engine/codec.js";
@@ -177,7 +177,7 @@ export function encodeGlobals(
       refs.set(value, ref);
       return { k: "ns", ref, entries: dataEntries(value).map(([key, item]) => [key, node(item, key)]) };
     }
-    return { k: "data", value: encode(value, { includeStacks: false }) };
+    return { k: "data", value: encode(value, { includeStacks: false, strings: true }) };
   };
   return dataEntries(globals).map(([key, value]) => [key, node(value, key)]);
 }

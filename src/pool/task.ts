@@ -60,7 +60,7 @@ export class Task {
     this.onStdout = resolved.onStdout;
     this.onStderr = resolved.onStderr;
     this.signal = resolved.signal;
-    if (resolved.hasInput) request.input = encode(resolved.input, { includeStacks: false });
+    if (resolved.hasInput) request.input = encode(resolved.input, { includeStacks: false, strings: true });
   }
 
   /** A one-off run of `code` with `options` (already merged with any defaults; `resolved` from them). */
@@ -167,6 +167,11 @@ export class Task {
   /** Past its deadline (on the host's clock, from when the worker got it), aborted, or ended. */
   private over(): boolean {
     if (this.done || this.ending || this.signal?.aborted) return true;
+    return this.pastDeadline();
+  }
+
+  /** Past its deadline on the host's clock (which starts a little before the worker's). */
+  pastDeadline(): boolean {
     return this.startedAt > 0 && performance.now() > this.startedAt + this.timeoutMs;
   }
 
@@ -272,7 +277,7 @@ export type Outcome = { ok: true; value: Encoded } | { ok: false; error: ErrorSh
 /** A host function's result as the guest will get it, or the error saying why it cannot be copied (as inline). */
 function copyResult(value: unknown, name: string): Outcome {
   try {
-    return { ok: true, value: encode(value, { includeStacks: false }) };
+    return { ok: true, value: encode(value, { includeStacks: false, strings: true }) };
   } catch (error) {
     const context = `the result of ${name}() could not be copied`;
     if (error instanceof CloneError) {

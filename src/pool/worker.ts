@@ -96,7 +96,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
   /** Calls host function `fn` with `args`; blocks until the host answers (or the run must end). */
   const callHost = (run: Current, fn: number, args: unknown[]): unknown => {
     const call = ++nextCall;
-    const request: CallRequest = { id: run.id, call, fn, args: encode(args) };
+    const request: CallRequest = { id: run.id, call, fn, args: encode(args, { strings: true }) };
     post({ type: "call", ...request });
     const reply = awaitReply(run, call);
     if (reply.kind === "value") return decode(reply.value);
@@ -280,7 +280,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
 /** The result with its value encoded (kept as a key when the inline result has one, so the shape is identical). */
 function postable(result: RunResult): PostedResult {
   if (!("value" in result)) return result as PostedResult;
-  const value: Encoded = encode(result.value);
+  const value: Encoded = encode(result.value, { strings: true });
   return { ...result, value };
 }
 

@@ -7,7 +7,7 @@ import { installConsole } from "../capabilities/console/console.js";
 import { type CryptoBackend, installCryptoOps } from "../capabilities/crypto/host.js";
 import { installFsOps } from "../capabilities/fs/host.js";
 import type { VirtualFs } from "../capabilities/fs/vfs.js";
-import { HostFunctions } from "../capabilities/host-functions/host.js";
+import { type HostCallLimits, HostFunctions } from "../capabilities/host-functions/host.js";
 import { ModuleHost } from "../capabilities/modules/host.js";
 import { dirname, type ResolveFs } from "../capabilities/modules/resolve.js";
 import { withImportMetaUrl } from "../capabilities/modules/import-meta.js";
@@ -45,7 +45,7 @@ export interface RunHooks {
   exit(code: number): void;
   setReturned(handle: QuickJSHandle): void;
   readonly fetcher: Fetcher;
-  readonly maxHostCalls: number;
+  readonly hostCallLimits: HostCallLimits;
   /** The loop's time for this turn (like libuv's cached now): timers set in one turn share it. */
   readonly loopTime: number;
   /** When the run must end (a performance.now() time). */
@@ -129,7 +129,7 @@ export class Environment {
       { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: vfs.cwd },
       (code) => run().exit(code),
     ).exitCode;
-    this.hostFunctions = new HostFunctions(guest, () => run().maxHostCalls, options.hostErrors);
+    this.hostFunctions = new HostFunctions(guest, () => run().hostCallLimits, options.hostErrors);
     if (options.globals) this.hostFunctions.install(options.globals);
     guest.defineLazyGlobal("__return", () =>
       guest.newFunction("__return", (value) => {

@@ -5,6 +5,7 @@ import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-c
 import { Output } from "../capabilities/console/host.js";
 import { ChangedFilesTooLarge } from "../capabilities/fs/vfs.js";
 import type { Fetcher } from "../capabilities/net/transport.js";
+import type { HostCallLimits } from "../capabilities/host-functions/host.js";
 import { CloneError } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
 import { GuestThrew } from "../engine/guest-api.js";
@@ -13,6 +14,9 @@ import { CloneSizeExceeded } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
 import { explain, markdownFailure } from "./explain.js";
 import { EXIT, type RunError, type RunResult } from "./result.js";
+
+/** The value another thread stores in the interrupt flag when the run passed its deadline on that thread's clock. */
+export const INTERRUPT_TIMEOUT = 2;
 
 /** Longest stretch the loop runs guest work without letting the host's own event loop turn. */
 const YIELD_EVERY_MS = 10;
@@ -60,7 +64,7 @@ export class Execution implements RunHooks {
   private finished = false;
   private lastYield = performance.now();
   readonly fetcher: Fetcher;
-  readonly maxHostCalls: number;
+  readonly hostCallLimits: HostCallLimits;
   loopTime = performance.now();
 
   constructor(
@@ -71,7 +75,10 @@ export class Execution implements RunHooks {
     this.deadline = this.started + this.options.timeoutMs;
     this.output = new Output(this.options);
     this.fetcher = request.fetcher;
-    this.maxHostCalls = this.options.maxHostCalls;
+    this.hostCallLimits = {
+      maxHostCalls: this.options.maxHostCalls,
+      maxHostCallBytes: this.options.maxHostCallBytes,
+    };
   }
 
   private get guest() {
@@ -91,7 +98,7 @@ export class Execution implements RunHooks {
     if (signal?.aborted) this.interrupt ??= "abort";
     signal?.addEventListener("abort", onAbort);
     this.env.current = this;
-    this.env.hostFunctions.calls = 0;
+    this.env.hostFunctions.beginRun();
     try {
       if (!this.interrupt) {
         this.start();
@@ -138,8 +145,9 @@ export class Execution implements RunHooks {
   readonly shouldInterrupt = (): boolean => {
     if (this.interrupt) return true;
     const flag = this.env.interruptFlag;
-    if (flag && Atomics.load(flag, 0) !== 0) {
-      this.interrupt = "abort";
+    const flagged = flag ? Atomics.load(flag, 0) : 0;
+    if (flagged !== 0) {
+      this.interrupt = flagged === INTERRUPT_TIMEOUT ? "timeout" : "abort";
       return true;
     }
     if (this.cell.outOfMemory) {
@@ -394,7 +402,8 @@ export class Execution implements RunHooks {
 
   /** Records a guest exception (and disposes its handle) as the run's failure, unless the run is already ending. */
   private failWith(errorHandle: QuickJSHandle): void {
-    if (!this.interrupt && !this.cell.outOfMemory) {
+    // A failure after the run ended (e.g. a host call refused on another thread's clock) is reported as the end.
+    if (!this.shouldInterrupt() && !this.cell.outOfMemory) {
       this.failure ??= explain(this.guest.describe(errorHandle), this.env.sources);
       this.interrupt ??= "failed";
     } else if (this.interrupt === "timeout" && this.interruptedAt === undefined) {

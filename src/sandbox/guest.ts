@@ -5,6 +5,7 @@ import { CloneError, decode, type Encoded, encode } from "../engine/codec.js";
 import { errorShape } from "../engine/error-shape.js";
 import {
   type BundleName,
+  CloneSizeExceeded,
   type ErrorShape,
   type GuestApi,
   GuestThrew,
@@ -14,6 +15,8 @@ import {
 import { newTransport, readTransport, readWholeString } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
 import { INTERNAL_FILE_PREFIX } from "./result.js";
+
+export { CloneSizeExceeded };
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
@@ -101,28 +104,47 @@ export class Guest implements GuestApi {
   }
 
   fromGuest(handle: QuickJSHandle, maxBytes = UNLIMITED): unknown {
+    return this.fromGuestSized(handle, maxBytes).value;
+  }
+
+  /**
+   * fromGuest, with the size of the copy as maxBytes counts it (the length of its encoding: a string's characters
+   * plus its quotes; a primitive counts 8).
+   */
+  fromGuestSized(handle: QuickJSHandle, maxBytes = UNLIMITED): { value: unknown; bytes: number } {
     const ctx = this.ctx;
     switch (ctx.typeof(handle)) {
       case "undefined":
-        return undefined;
+        return { value: undefined, bytes: 8 };
       case "number":
-        return ctx.getNumber(handle);
+        return { value: ctx.getNumber(handle), bytes: 8 };
       case "string": {
         const text = readWholeString(ctx, handle);
         if (text !== undefined && text.length + 2 > maxBytes) throw new CloneSizeExceeded(maxBytes);
         // A string holding a NUL character is copied through the codec instead.
-        return text ?? decode(this.encodeInGuest(handle, maxBytes));
+        return text === undefined
+          ? this.decodeSized(handle, maxBytes)
+          : { value: text, bytes: text.length + 2 };
       }
       case "boolean":
-        return ctx.dump(handle) === true;
-      case "bigint":
-        return ctx.getBigInt(handle);
+        return { value: ctx.dump(handle) === true, bytes: 8 };
+      case "bigint": {
+        const value = ctx.getBigInt(handle);
+        return { value, bytes: 8 + Math.ceil(value.toString(16).length / 2) };
+      }
       case "symbol":
       case "function":
         throw new CloneError(`a ${ctx.typeof(handle)} could not be cloned`);
     }
-    if (this.isNull(handle)) return null;
-    return decode(this.encodeInGuest(handle, maxBytes));
+    if (this.isNull(handle)) return { value: null, bytes: 8 };
+    return this.decodeSized(handle, maxBytes);
+  }
+
+  private decodeSized(handle: QuickJSHandle, maxBytes: number): { value: unknown; bytes: number } {
+    const encoded = this.encodeInGuest(handle, maxBytes);
+    let bytes = encoded.json.length;
+    for (const buffer of encoded.buffers) bytes += buffer.byteLength;
+    return { value: decode(encoded), bytes };
   }
 
   /** The encoding of a guest object, made by the codec bundle and read as a transport. */
@@ -183,7 +205,8 @@ export class Guest implements GuestApi {
         item.dispose();
         return text;
       }) as [string, string, string];
-      return stack ? { name: name || "Error", message, stack } : { name: name || "Error", message };
+      const kept = boundStack(stack);
+      return kept ? { name: name || "Error", message, stack: kept } : { name: name || "Error", message };
     } finally {
       result.value.dispose();
     }
@@ -200,7 +223,7 @@ export class Guest implements GuestApi {
         }
         const name = typeof value.name === "string" && value.name ? value.name : "Error";
         const message = typeof value.message === "string" ? value.message : "";
-        const stack = typeof value.stack === "string" ? value.stack : undefined;
+        const stack = typeof value.stack === "string" ? boundStack(value.stack) : undefined;
         return stack === undefined ? { name, message } : { name, message, stack };
       } finally {
         transport.dispose();
@@ -290,10 +313,15 @@ export class Guest implements GuestApi {
     return this.opFunction;
   }
 
+  /**
+   * A guest function implemented on the host. Every call counts toward the run's deadline: once the run is over it
+   * fails at once (the engine polls its deadline only every few thousand calls of a native function).
+   */
   newFunction(name: string, impl: HostImpl): QuickJSHandle {
     const ctx = this.ctx;
     return ctx.newFunction(name, (...args) => {
       try {
+        this.checkOpen();
         return impl(...args);
       } catch (error) {
         if (error instanceof GuestThrew) return { error: error.handle };
@@ -489,12 +517,14 @@ function namesPattern(names: string[]): RegExp {
   return pattern;
 }
 
-/** The copied value is larger than the byte budget. */
-export class CloneSizeExceeded extends Error {
-  override name = "CloneSizeError";
-  constructor(readonly maxBytes: number) {
-    super(`the value is larger than ${maxBytes} bytes`);
-  }
+/** Most characters of a guest error's stack the host reads frames from (a program can set any string). */
+export const MAX_STACK_CHARS = 64 * 1024;
+
+/** `stack` cut to its whole lines within MAX_STACK_CHARS, so explaining a failure never parses an unbounded text. */
+function boundStack(stack: string): string {
+  if (stack.length <= MAX_STACK_CHARS) return stack;
+  const cut = stack.lastIndexOf("\n", MAX_STACK_CHARS);
+  return stack.slice(0, cut > 0 ? cut : MAX_STACK_CHARS);
 }
 
 /** A short JSON preview of a copied value (for thrown values that are not errors). */

@@ -19,6 +19,11 @@ export interface RunOptions {
   maxResultBytes?: number;
   /** Host function calls allowed per run. Default 10,000. */
   maxHostCalls?: number;
+  /**
+   * Bytes of host function arguments the host may hold for a run at once: the copied arguments of the calls in
+   * progress, a pending async call's until it settles (sized like maxResultBytes). Default 64 MiB.
+   */
+  maxHostCallBytes?: number;
   /** Timers pending at once. Default 1,000. */
   maxTimers?: number;
   /** Values and functions placed in the guest's global scope. */
@@ -71,6 +76,7 @@ export interface ResolvedOptions {
   maxOutputBytes: number;
   maxResultBytes: number;
   maxHostCalls: number;
+  maxHostCallBytes: number;
   maxTimers: number;
   globals: Record<string, unknown> | undefined;
   env: Record<string, string>;
@@ -101,6 +107,7 @@ export const DEFAULTS = {
   maxOutputBytes: 1024 * 1024,
   maxResultBytes: 4 * 1024 * 1024,
   maxHostCalls: 10_000,
+  maxHostCallBytes: 64 * 1024 * 1024,
   maxTimers: 1_000,
   maxFsBytes: 64 * 1024 * 1024,
   maxFiles: 10_000,
@@ -298,6 +305,7 @@ export function resolveOptions(
     maxOutputBytes: integer(merged, "maxOutputBytes", 0, MAX_MEMORY_BYTES),
     maxResultBytes: integer(merged, "maxResultBytes", 16, MAX_MEMORY_BYTES),
     maxHostCalls: integer(merged, "maxHostCalls", 0, Number.MAX_SAFE_INTEGER),
+    maxHostCallBytes: integer(merged, "maxHostCallBytes", 0, MAX_MEMORY_BYTES * 8),
     maxTimers: integer(merged, "maxTimers", 0, 1_000_000),
     globals,
     env: { ...env } as Record<string, string>,

@@ -4,7 +4,7 @@
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { CloneError } from "../../engine/codec.js";
 import { errorShape, HostFunctionError, hostErrorShape } from "../../engine/error-shape.js";
-import { type ErrorShape, type GuestApi, GuestThrew } from "../../engine/guest-api.js";
+import { CloneSizeExceeded, type ErrorShape, type GuestApi, GuestThrew } from "../../engine/guest-api.js";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
@@ -31,16 +31,39 @@ export function holdsFunction(value: Record<string, unknown>, seen = new Set<obj
   return false;
 }
 
+/** The limits of the run in progress. */
+export interface HostCallLimits {
+  maxHostCalls: number;
+  maxHostCallBytes: number;
+}
+
+/** Bytes of copied arguments the host holds for one run's calls in progress. */
+interface Ledger {
+  bytes: number;
+}
+
 export class HostFunctions {
   calls = 0;
+  /** The run's ledger: a call that settles after its run ended releases into that run's, not the next one's. */
+  private ledger: Ledger = { bytes: 0 };
 
   constructor(
     private readonly guest: GuestApi,
-    /** The limit of the run in progress. */
-    private readonly maxHostCalls: () => number,
+    private readonly limits: () => HostCallLimits,
     /** Whether host paths in host functions' error messages reach the guest. */
     private readonly errors: "redact" | "verbatim" = "redact",
   ) {}
+
+  /** Starts the count of a new run: no call made, no argument held. */
+  beginRun(): void {
+    this.calls = 0;
+    this.ledger = { bytes: 0 };
+  }
+
+  /** Bytes of copied arguments the current run's calls in progress hold. */
+  get heldBytes(): number {
+    return this.ledger.bytes;
+  }
 
   /** Defines each of `globals` as a lazy guest global. */
   install(globals: Record<string, unknown>): void {
@@ -70,35 +93,60 @@ export class HostFunctions {
     const guest = this.guest;
     return guest.newFunction(name, (...argHandles) => {
       guest.checkOpen();
-      const max = this.maxHostCalls();
-      if (this.calls >= max) {
-        const message = `host call limit reached: at most ${max} calls per run (option maxHostCalls)`;
+      const { maxHostCalls, maxHostCallBytes } = this.limits();
+      if (this.calls >= maxHostCalls) {
+        const message = `host call limit reached: at most ${maxHostCalls} calls per run (option maxHostCalls)`;
         return { error: guest.newError({ name: "RangeError", message }) };
       }
       this.calls += 1;
+      const ledger = this.ledger;
       let args: unknown[];
+      let bytes = 0;
       try {
-        args = argHandles.map((handle) => guest.fromGuest(handle));
+        args = argHandles.map((handle) => {
+          const copy = guest.fromGuestSized(handle, maxHostCallBytes - ledger.bytes - bytes);
+          bytes += copy.bytes;
+          return copy.value;
+        });
       } catch (error) {
+        if (error instanceof CloneSizeExceeded) {
+          const message = `the arguments of ${name}() do not fit in maxHostCallBytes (${maxHostCallBytes} bytes) with those of the host calls still in progress (${ledger.bytes} bytes); wait for pending calls to settle, pass less data, or raise maxHostCallBytes`;
+          return { error: guest.newError({ name: "RangeError", message }) };
+        }
         return { error: guest.newError(shapeFor(error, `the arguments of ${name}() could not be copied`)) };
       }
-      let value: unknown;
+      ledger.bytes += bytes;
+      let pending = false;
       try {
-        value = Reflect.apply(fn, undefined, args);
-      } catch (error) {
-        return { error: guest.newError(hostErrorShape(error, this.errors)) };
+        let value: unknown;
+        try {
+          value = Reflect.apply(fn, undefined, args);
+        } catch (error) {
+          return { error: guest.newError(hostErrorShape(error, this.errors)) };
+        }
+        if (
+          value !== null &&
+          typeof value === "object" &&
+          typeof (value as PromiseLike<unknown>).then === "function"
+        ) {
+          // The host may hold the arguments until its promise settles: they stay charged until then.
+          pending = true;
+          const settled = Promise.resolve(value).then(
+            (result) => {
+              ledger.bytes -= bytes;
+              return result;
+            },
+            (error: unknown) => {
+              ledger.bytes -= bytes;
+              throw new HostFunctionError(hostErrorShape(error, this.errors));
+            },
+          );
+          return guest.hostPromise(settled, (result) => this.copyIn(result, name));
+        }
+        return this.copyIn(value, name);
+      } finally {
+        if (!pending) ledger.bytes -= bytes;
       }
-      if (
-        value !== null &&
-        typeof value === "object" &&
-        typeof (value as PromiseLike<unknown>).then === "function"
-      ) {
-        const settled = Promise.resolve(value).catch((error: unknown) => {
-          throw new HostFunctionError(hostErrorShape(error, this.errors));
-        });
-        return guest.hostPromise(settled, (result) => this.copyIn(result, name));
-      }
-      return this.copyIn(value, name);
     });
   }
 
