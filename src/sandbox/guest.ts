@@ -182,7 +182,32 @@ export class Guest implements GuestApi {
         type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
       return { name: "Error", message: `Uncaught ${text}` };
     }
-    return this.describeError(thrown) ?? this.describeValue(thrown);
+    return this.readError(thrown) ?? this.describeError(thrown) ?? this.describeValue(thrown);
+  }
+
+  /**
+   * The common case without compiling anything: an error whose name, message and stack read as strings. A getter
+   * that throws leaves the read unusable (and the exception pending): the guest-code path below reads again and
+   * takes the exception properly.
+   */
+  private readError(thrown: QuickJSHandle): { name: string; message: string; stack?: string } | undefined {
+    const ctx = this.ctx;
+    const read = (key: string): string | undefined | false => {
+      const handle = ctx.getProp(thrown, key);
+      try {
+        const type = ctx.typeof(handle);
+        if (type === "string") return readWholeString(ctx, handle) ?? ctx.getString(handle);
+        return type === "undefined" ? undefined : false;
+      } finally {
+        handle.dispose();
+      }
+    };
+    const message = read("message");
+    if (typeof message !== "string") return undefined;
+    const name = read("name");
+    const stack = read("stack");
+    if (name === false || stack === false) return undefined;
+    return stack ? { name: name || "Error", message, stack } : { name: name || "Error", message };
   }
 
   private describeError(
