@@ -182,7 +182,9 @@ export class Guest implements GuestApi {
         type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
       return { name: "Error", message: `Uncaught ${text}` };
     }
-    return this.readError(thrown) ?? this.describeError(thrown) ?? this.describeValue(thrown);
+    const described = this.readError(thrown) ?? this.describeError(thrown) ?? this.describeValue(thrown);
+    if (described.stack !== undefined) described.stack = boundStack(described.stack);
+    return described;
   }
 
   /**
@@ -230,8 +232,7 @@ export class Guest implements GuestApi {
         item.dispose();
         return text;
       }) as [string, string, string];
-      const kept = boundStack(stack);
-      return kept ? { name: name || "Error", message, stack: kept } : { name: name || "Error", message };
+      return stack ? { name: name || "Error", message, stack } : { name: name || "Error", message };
     } finally {
       result.value.dispose();
     }
@@ -248,7 +249,7 @@ export class Guest implements GuestApi {
         }
         const name = typeof value.name === "string" && value.name ? value.name : "Error";
         const message = typeof value.message === "string" ? value.message : "";
-        const stack = typeof value.stack === "string" ? boundStack(value.stack) : undefined;
+        const stack = typeof value.stack === "string" ? value.stack : undefined;
         return stack === undefined ? { name, message } : { name, message, stack };
       } finally {
         transport.dispose();
