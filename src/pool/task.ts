@@ -198,6 +198,8 @@ export class Task {
       return;
     }
     const result = posted as RunResult;
+    // The calls that ran: the worker also counts a call the host refused because the run was already over.
+    result.stats.hostCalls = this.hostCalls;
     if (posted.value !== undefined) result.value = decode(posted.value);
     this.finish(result);
   }
