@@ -45,6 +45,22 @@ export class SourceRegistry {
     return this.failures.get(message);
   }
 
+  /** The original file's line and column of offset `pos` in the code the engine compiled for `file`. */
+  locate(file: string, pos: number): { file: string; line: number; column: number } {
+    const record = this.records.get(file);
+    const at = positionOf(record?.code ?? "", pos);
+    const mapped = record?.toOriginal?.(at.line, at.column) ?? at;
+    return { file, line: mapped.line, column: mapped.column };
+  }
+
+  /** V8's message and position for `file` when it does not parse; undefined when it does. */
+  syntaxErrorIn(file: string): { message: string; pos: number } | undefined {
+    const record = this.records.get(file);
+    if (!record || record.kind === "text") return undefined;
+    const failed = parseSource(record.code, record.kind).error;
+    return failed && v8Syntax(record.code, failed, record.kind);
+  }
+
   /**
    * The first compiled file that does not parse, with V8's message: the engine can report a module that failed to
    * compile as a failed link of its importer ("Could not find export ...").
@@ -52,14 +68,9 @@ export class SourceRegistry {
   firstSyntaxError():
     | { message: string; location: { file: string; line: number; column: number } }
     | undefined {
-    for (const [file, record] of this.records) {
-      if (record.kind === "text") continue;
-      const failed = parseSource(record.code, record.kind).error;
-      if (!failed) continue;
-      const v8 = v8Syntax(record.code, failed, record.kind);
-      const at = positionOf(record.code, v8.pos);
-      const mapped = record.toOriginal?.(at.line, at.column) ?? at;
-      return { message: v8.message, location: { file, line: mapped.line, column: mapped.column } };
+    for (const file of this.records.keys()) {
+      const failed = this.syntaxErrorIn(file);
+      if (failed) return { message: failed.message, location: this.locate(file, failed.pos) };
     }
     return undefined;
   }

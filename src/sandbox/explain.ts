@@ -67,7 +67,7 @@ function frameText(frame: Frame): string {
 
 /** The parsed files of one explanation (each parsed once). */
 class Trees {
-  private readonly cache = new Map<string, AnyNode | undefined>();
+  private readonly cache = new Map<string, ReturnType<typeof parseSource> | undefined>();
   constructor(readonly sources: SourceRegistry) {}
 
   record(file: string): (SourceRecord & { kind: "module" | "script" }) | undefined {
@@ -77,12 +77,23 @@ class Trees {
       : undefined;
   }
 
-  ast(file: string): AnyNode | undefined {
+  private parsed(file: string): ReturnType<typeof parseSource> | undefined {
     if (!this.cache.has(file)) {
       const record = this.record(file);
-      this.cache.set(file, record && parseSource(record.code, record.kind).ast);
+      this.cache.set(file, record && parseSource(record.code, record.kind));
     }
     return this.cache.get(file);
+  }
+
+  ast(file: string): AnyNode | undefined {
+    return this.parsed(file)?.ast;
+  }
+
+  /** V8's message and position of the file's syntax error, if it has one. */
+  syntaxError(file: string): { message: string; pos: number } | undefined {
+    const error = this.parsed(file)?.error;
+    const record = this.record(file);
+    return error && record && v8Syntax(record.code, error, record.kind);
   }
 }
 
@@ -134,11 +145,10 @@ export function explain(described: Described, sources: SourceRegistry, timedOut 
     const ast = trees.ast(top.file);
     const pos = record && offsetOf(record.code, top.raw.line, top.raw.column);
     if (record && pos !== undefined && name === "SyntaxError" && top.fn === undefined && !ast) {
-      const failed = parseSource(record.code, record.kind).error;
+      const failed = trees.syntaxError(top.file);
       if (failed) {
-        const v8 = v8Syntax(record.code, failed, record.kind);
-        message = v8.message;
-        at = { file: top.file, pos: v8.pos };
+        message = failed.message;
+        at = { file: top.file, pos: failed.pos };
       }
       if (looksLikeMarkdown(record.original ?? record.code)) hint = MARKDOWN_HINT;
     } else if (record && ast && pos !== undefined) {
@@ -182,7 +192,7 @@ export function explain(described: Described, sources: SourceRegistry, timedOut 
       frames = frames.slice(1);
     }
   }
-  if (at) location = toOriginal(at.file, at.pos, sources);
+  if (at) location = sources.locate(at.file, at.pos);
   location ??= top && { file: top.file, line: top.line, column: top.column };
   if (message === engineMessage) message = v8Message(message) ?? message;
   hint ??= fsHint(message);
@@ -241,13 +251,6 @@ function argumentOf(
   if (arg.type === "Literal" && arg.value === null) return "null";
   if (arg.type === "Identifier" && arg.name === "undefined") return "undefined";
   return undefined;
-}
-
-function toOriginal(file: string, pos: number, sources: SourceRegistry): ErrorLocation {
-  const record = sources.get(file);
-  const at = positionOf(record?.code ?? "", pos);
-  const mapped = record?.toOriginal?.(at.line, at.column);
-  return { file, line: mapped?.line ?? at.line, column: mapped?.column ?? at.column };
 }
 
 /**

@@ -1,7 +1,6 @@
 // A refused import explained: Node's message naming the importing file, the import's line and column, and the fix
 // (the `packages` or `files` option, or that cordon does not provide that built-in).
 import { parse as parseEsm } from "es-module-lexer";
-import { positionOf } from "../../diagnose/ast.js";
 import type { KnownFailure, SourceRegistry } from "../../diagnose/sources.js";
 import { PROVIDED_BUILTINS } from "./builtins.js";
 import { ResolveError } from "./resolve.js";
@@ -73,7 +72,5 @@ export function importLocation(
   }
   const found = imports.find((entry) => entry.specifier === requested);
   if (!found) return undefined;
-  const at = positionOf(record.code, Math.max(0, found.start - 1));
-  const mapped = record.toOriginal?.(at.line, at.column) ?? at;
-  return { file: importer, line: mapped.line, column: mapped.column };
+  return sources.locate(importer, Math.max(0, found.start - 1));
 }
