@@ -15,6 +15,7 @@ import {
   sebastianCase,
 } from "./cases.js";
 import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
+import { benchFairness } from "./fairness.js";
 import { benchPool } from "./pool.js";
 import { runtimeCases } from "./runtime.js";
 
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
   runtime.dispose();
   progress("measuring pooled runs on worker threads");
   const pooled = await benchPool();
+  const fairness = await benchFairness();
   progress("measuring 1,000 idle sessions");
   const idle = idleSessionsInChild("inline");
   progress("measuring 1,000 idle sessions on workers");
@@ -199,6 +201,12 @@ async function main(): Promise<void> {
       pass: ratios.fibCordonVsRawPlain <= TARGETS.fibRatio,
     },
     {
+      name: "other tenant's first run behind a hostile burst",
+      want: `<= ${fairness.deadlineMs + 250} ms (deadline + grace)`,
+      actual: `${fmt(fairness.fairMs, 0)} ms`,
+      pass: fairness.fairMs <= fairness.deadlineMs + 250,
+    },
+    {
       name: `fresh failing run ("${FAIL_CODE}") / passing run`,
       want: `<= ${TARGETS.failingRatio}x`,
       actual: `${fmt(ratios.failingVsPassing, 2)}x`,
@@ -221,6 +229,7 @@ async function main(): Promise<void> {
       idleSessions: idle,
       idleSessionsOnWorkers: idleWorkers,
       pooled,
+      fairness,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
       targets,
@@ -249,6 +258,9 @@ async function main(): Promise<void> {
   }
   console.log(
     `1,000 idle sessions, each in a fresh process: inline ${fmt(idle.rssAfterBytes / 1048576, 0)} MiB process RSS (+${fmt(idle.perSessionBytes / 1024, 0)} KiB per session); on workers ${fmt(idleWorkers.rssAfterBytes / 1048576, 0)} MiB (+${fmt(idleWorkers.perSessionBytes / 1024, 0)} KiB per session, pool start-up included)`,
+  );
+  console.log(
+    `tenants on 2 workers, another tenant's first run behind ${fairness.burst} hanging runs (${fairness.deadlineMs} ms deadline), median wait: fair queueing ${fmt(fairness.fairMs, 0)} ms; with perTenant.maxRunning 1 ${fmt(fairness.cappedMs, 0)} ms; one shared queue (no tenant keys) ${fmt(fairness.sharedMs, 0)} ms`,
   );
 
   console.log("\nratios (medians)");

@@ -81,6 +81,8 @@ function tsxEsmApi(): string {
 /** A session held by a worker, as the pool sees it. */
 export interface PinnedSession {
   readonly id: string;
+  /** The tenant the session is for ("" for none). */
+  readonly tenant: string;
   /** The worker holding the session ended (or never started): its state is gone, for `reason`. */
   workerLost(reason: string): void;
 }

@@ -1,15 +1,16 @@
 // WorkerPool: runs on worker threads, with the same run() contract as inline runs. A worker takes one run at a time;
-// runs queue (FIFO, up to maxQueue) while every worker is busy. A worker that does not answer by the run's deadline
-// plus a grace period (a long native operation, a blocked thread) is terminated and replaced, and its run settles as
-// a TimeoutError with the output received so far. Workers are recycled after maxRunsPerWorker runs or when the
-// memory they report after a run passes maxWorkerMemoryBytes. Idle workers do not keep the process alive.
+// runs wait (up to maxQueue) while every worker is busy, queued per tenant (the `tenant` run option) and taken fairly
+// across tenants (see tenants.ts). A worker that does not answer by the run's deadline plus a grace period (a long
+// native operation, a blocked thread) is terminated and replaced, and its run settles as a TimeoutError with the
+// output received so far. Workers are recycled after maxRunsPerWorker runs or when the memory they report after a
+// run passes maxWorkerMemoryBytes. Idle workers do not keep the process alive.
 //
-// Sessions (openSession/runSession): a session's state lives on one worker, chosen when it opens (the worker with the
-// fewest sessions; a new worker while the pool has room), and every run of it goes to that worker. Such a run waits
-// in the worker's own queue; a worker that becomes free takes the older of its own queue's head and the shared
-// queue's head, so one-off runs are not starved and still go to any free worker. A worker holding sessions is not
-// recycled (it is replaced once its last session ends). When a worker holding sessions ends (the watchdog stopped
-// it, or it died), those sessions are lost: their queued runs and their next runs return SessionLostError.
+// Sessions (openSession/runSession): a session's state lives on one worker, chosen when it opens (see
+// sessionWorker), and every run of it goes to that worker, waiting in the worker's own queue. A worker holding
+// sessions is not recycled (it is replaced once its last session ends). When a worker holding sessions ends (the
+// watchdog stopped it, or it died), those sessions are lost: their queued runs and their next runs return
+// SessionLostError. So a one-off run never goes to a worker holding another tenant's sessions while a worker without
+// them is free or can be started, and it prefers a worker holding no sessions at all.
 import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { BusyError, codeNotString, DisposedError, InternalError, InvalidOptionError } from "../errors.js";
@@ -20,6 +21,8 @@ import { sessionLostError } from "../session/lost.js";
 import { type PinnedSession, PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
 import type { HostFunctionEntry, SessionOpen } from "./protocol.js";
 import { Task } from "./task.js";
+import { fits, idleWorkerFor, sessionPlace } from "./placement.js";
+import { checkTenantLimits, type TenantLimits, TenantQueues } from "./tenants.js";
 
 export type { PinnedSession } from "./pool-worker.js";
 
@@ -44,6 +47,11 @@ export interface WorkerPoolOptions {
   maxWorkerMemoryBytes?: number;
   /** How long past a run's deadline (or an abort) a silent worker is given before it is terminated. Default 250. */
   graceMs?: number;
+  /**
+   * Caps per tenant (the runs' `tenant` option): runs in progress (`maxRunning`) and waiting (`maxQueued`). Runs
+   * queue fairly across tenants whether or not caps are set.
+   */
+  perTenant?: TenantLimits;
 }
 
 const MiB = 1024 * 1024;
@@ -74,7 +82,8 @@ export class WorkerPool {
   private readonly maxWorkerMemoryBytes: number;
   private readonly settings: WorkerSettings;
   private readonly workers = new Set<PoolWorker>();
-  private readonly queue: Task[] = [];
+  /** One-off runs waiting for a worker, per tenant. */
+  private readonly tenants: TenantQueues;
   private readonly closing = new Set<Promise<void>>();
   private readonly events: WorkerEvents;
   private nextId = 1;
@@ -91,6 +100,11 @@ export class WorkerPool {
     this.maxRunsPerWorker = count("maxRunsPerWorker", options.maxRunsPerWorker, 10_000, 1);
     this.maxWorkerMemoryBytes = count("maxWorkerMemoryBytes", options.maxWorkerMemoryBytes, 512 * MiB, 1);
     const graceMs = count("graceMs", options.graceMs, 250, 0);
+    const perTenant = checkTenantLimits("perTenant", options.perTenant);
+    this.tenants = new TenantQueues(
+      perTenant.maxRunning ?? Number.POSITIVE_INFINITY,
+      perTenant.maxQueued ?? Number.POSITIVE_INFINITY,
+    );
     const resourceLimits = {
       stackSizeMb: WORKER_STACK_MB,
       maxOldGenerationSizeMb: 256,
@@ -112,7 +126,7 @@ export class WorkerPool {
 
   /** Runs waiting for a worker (session runs waiting for theirs included). */
   get queued(): number {
-    let n = this.queue.length;
+    let n = this.tenants.size;
     for (const worker of this.workers) n += worker.pinned.length;
     return n;
   }
@@ -137,17 +151,20 @@ export class WorkerPool {
       task.stop("abort");
       return task.promise;
     }
-    const idle = this.idleWorker();
+    const idle = this.tenants.mayStart(task.tenant)
+      ? idleWorkerFor(this.workers, this.size, task)
+      : undefined;
     if (idle) {
-      idle.dispatch(task);
+      this.start(idle, task);
       return task.promise;
     }
     if (this.workers.size < this.size) {
       const error = this.spawn();
       if (error && this.workers.size === 0) throw error;
     }
-    this.checkQueue();
-    this.enqueue(task, this.queue);
+    this.checkQueue(task.tenant);
+    this.tenants.push(task);
+    this.onAbortWhileWaiting(task, () => this.tenants.remove(task));
     return task.promise;
   }
 
@@ -158,7 +175,7 @@ export class WorkerPool {
    */
   openSession(session: PinnedSession, message: SessionOpen): SessionSlot {
     if (this.disposed) throw new DisposedError("cordon: this worker pool was disposed; create a new one");
-    const worker = this.sessionWorker();
+    const worker = this.sessionWorker(session.tenant);
     try {
       worker.send(message);
     } catch (error) {
@@ -196,16 +213,21 @@ export class WorkerPool {
       task.lost(worker.endReason);
       return task.promise;
     }
-    if (worker.state === "idle") {
-      worker.dispatch(task);
+    if (worker.state === "idle" && this.tenants.mayStart(task.tenant)) {
+      this.start(worker, task);
       return task.promise;
     }
     try {
-      this.checkQueue();
+      this.checkQueue(task.tenant);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.enqueue(task, worker.pinned);
+    worker.pinned.push(task);
+    this.onAbortWhileWaiting(task, () => {
+      const index = worker.pinned.indexOf(task);
+      if (index >= 0) worker.pinned.splice(index, 1);
+      return index >= 0;
+    });
     return task.promise;
   }
 
@@ -261,7 +283,7 @@ export class WorkerPool {
     if (!this.disposed) {
       this.disposed = true;
       const error = new DisposedError("cordon: the worker pool was disposed before this run started");
-      for (const task of this.queue.splice(0)) task.reject(error);
+      for (const task of this.tenants.drain()) task.reject(error);
       for (const worker of [...this.workers]) {
         worker.release()?.endNow(ended);
         this.retire(worker);
@@ -276,34 +298,43 @@ export class WorkerPool {
     await this.dispose();
   }
 
-  private checkQueue(): void {
+  private checkQueue(tenant: string): void {
     const queued = this.queued;
     if (queued >= this.maxQueue + this.starting()) {
       throw new BusyError(
         `cordon: all ${this.size} pool workers are busy and ${queued} runs are queued (maxQueue ${this.maxQueue}); try again later`,
       );
     }
+    let pinned = 0;
+    for (const worker of this.workers)
+      for (const task of worker.pinned) if (task.tenant === tenant) pinned += 1;
+    this.tenants.admit(tenant, pinned);
   }
 
-  /** The worker a new session goes to: a new one while the pool has room, else the one with fewest sessions. */
-  private sessionWorker(): PoolWorker {
-    let best: PoolWorker | undefined;
-    let fallback: PoolWorker | undefined;
-    for (const worker of this.workers) {
-      if (worker.state === "closed") continue;
-      if (!fallback || worker.sessions.size < fallback.sessions.size) fallback = worker;
-      if (worker.due) continue;
-      if (!best || worker.sessions.size < best.sessions.size) best = worker;
-    }
-    if ((!best || best.sessions.size > 0) && this.workers.size < this.size) {
+  /** Starts `task` on the idle `worker`, counting it against its tenant until it settles. */
+  private start(worker: PoolWorker, task: Task): boolean {
+    if (!worker.dispatch(task)) return false;
+    this.tenants.started(task);
+    const ended = () => {
+      this.tenants.ended(task);
+      // A tenant under its maxRunning cap again may have runs waiting while a worker is idle.
+      if (!this.disposed) for (const idle of this.workers) if (idle.state === "idle") this.takeNext(idle);
+    };
+    void task.promise.then(ended, ended);
+    return true;
+  }
+
+  /** The worker a new session of `tenant` goes to (see placement.ts). */
+  private sessionWorker(tenant: string): PoolWorker {
+    const choice = sessionPlace(this.workers, this.size, tenant);
+    if (choice.spawn) {
       const before = new Set(this.workers);
       const error = this.spawn();
       for (const worker of this.workers) if (!before.has(worker)) return worker;
-      if (!best && !fallback && error) throw error;
+      if (!choice.worker && error) throw error;
     }
-    const chosen = best ?? fallback;
-    if (!chosen) throw new InternalError("cordon: could not start a pool worker");
-    return chosen;
+    if (!choice.worker) throw new InternalError("cordon: could not start a pool worker");
+    return choice.worker;
   }
 
   /** The sessions on `worker` are gone with it. */
@@ -311,11 +342,6 @@ export class WorkerPool {
     const sessions = [...worker.sessions.values()];
     worker.sessions.clear();
     for (const session of sessions) session.workerLost(reason);
-  }
-
-  private idleWorker(): PoolWorker | undefined {
-    for (const worker of this.workers) if (worker.state === "idle") return worker;
-    return undefined;
   }
 
   private starting(): number {
@@ -339,18 +365,15 @@ export class WorkerPool {
 
   /** Rejects every queued run: no worker is left that could take them. */
   private failQueue(error: Error): void {
-    for (const task of this.queue.splice(0)) task.reject(error);
+    for (const task of this.tenants.drain()) task.reject(error);
   }
 
-  private enqueue(task: Task, queue: Task[]): void {
-    queue.push(task);
+  /** While `task` waits, an abort takes it out (`remove` says whether it was still waiting) and ends it. */
+  private onAbortWhileWaiting(task: Task, remove: () => boolean): void {
     const signal = task.signal;
     if (!signal) return;
     const onAbort = () => {
-      const index = queue.indexOf(task);
-      if (index < 0) return;
-      queue.splice(index, 1);
-      task.stop("abort");
+      if (remove()) task.stop("abort");
     };
     signal.addEventListener("abort", onAbort, { once: true });
     void task.promise.then(
@@ -385,17 +408,15 @@ export class WorkerPool {
       this.spawn();
       return;
     }
-    for (let next = this.nextFor(worker); next; next = this.nextFor(worker)) {
-      if (worker.dispatch(next)) return;
-    }
+    this.takeNext(worker);
   }
 
-  /** The older of the worker's own queue's head and the shared queue's head. */
-  private nextFor(worker: PoolWorker): Task | undefined {
-    const own = worker.pinned[0];
-    const shared = this.queue[0];
-    if (own && (!shared || own.id < shared.id)) return worker.pinned.shift();
-    return this.queue.shift();
+  /** Gives the idle `worker` the next waiting run it may take (see TenantQueues.next), if any. */
+  private takeNext(worker: PoolWorker): void {
+    while (worker.state === "idle") {
+      const next = this.tenants.next(worker.pinned, (task) => fits(this.workers, this.size, worker, task));
+      if (!next || this.start(worker, next)) return;
+    }
   }
 
   private onGone(worker: PoolWorker, startError?: unknown): void {
@@ -410,7 +431,7 @@ export class WorkerPool {
     }
     this.startFailures += 1;
     if (this.startFailures < 3) {
-      if (this.queue.length > 0) this.spawn();
+      if (this.tenants.size > 0) this.spawn();
       return;
     }
     // Workers keep failing to start: stop retrying, and once no worker is left fail what waits (the next run()

@@ -27,6 +27,8 @@ export class Task {
   readonly promise: Promise<RunResult>;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
+  /** The tenant the run is for ("" for none): fair queueing and per-tenant caps go by it. */
+  readonly tenant: string;
   /** When a worker took the run (performance.now()). */
   startedAt = 0;
   private readonly maxOutputBytes: number;
@@ -60,6 +62,7 @@ export class Task {
     this.onStdout = resolved.onStdout;
     this.onStderr = resolved.onStderr;
     this.signal = resolved.signal;
+    this.tenant = resolved.tenant;
     if (resolved.hasInput) request.input = encode(resolved.input, { includeStacks: false, strings: true });
   }
 

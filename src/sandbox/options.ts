@@ -67,6 +67,12 @@ export interface RunOptions {
    * with `<host path>`; "verbatim" passes them through.
    */
   hostErrors?: "redact" | "verbatim";
+  /**
+   * Who the run is for, when one pool serves several tenants: runs queue fairly across tenants, and per-tenant caps
+   * (the sandbox's `perTenant`) apply by this key. A non-empty string of at most 256 characters; runs without it
+   * share one default tenant.
+   */
+  tenant?: string;
 }
 
 export interface ResolvedOptions {
@@ -98,6 +104,8 @@ export interface ResolvedOptions {
   network: NetOptions;
   packages: string[];
   hostErrors: "redact" | "verbatim";
+  /** The run's tenant ("" for the default tenant). */
+  tenant: string;
 }
 
 export const DEFAULTS = {
@@ -132,6 +140,7 @@ const KNOWN = new Set<string>([
   "network",
   "packages",
   "hostErrors",
+  "tenant",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -288,6 +297,7 @@ export function resolveOptions(
   }
   return {
     hostErrors,
+    tenant: checkTenant(merged.tenant),
     files: merged.files,
     mounts: merged.mounts,
     cwd: merged.cwd ?? "/",
@@ -316,4 +326,18 @@ export function resolveOptions(
     onStderr: callback(merged, "onStderr"),
     signal,
   };
+}
+
+export const MAX_TENANT_LENGTH = 256;
+
+/** The tenant key of a run or session ("" when none is given). */
+export function checkTenant(tenant: unknown): string {
+  if (tenant === undefined) return "";
+  if (typeof tenant !== "string" || tenant.length === 0 || tenant.length > MAX_TENANT_LENGTH) {
+    throw new InvalidOptionError(
+      "tenant",
+      `must be a non-empty string of at most ${MAX_TENANT_LENGTH} characters; got ${describe(tenant)}`,
+    );
+  }
+  return tenant;
 }

@@ -5,12 +5,13 @@ import { BusyError, codeNotString, DisposedError, InvalidOptionError } from "../
 import { loadWasmBytes } from "../platform/node.js";
 import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
+import { checkTenantLimits, type TenantLimits, tenantName } from "../pool/tenants.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
 import { WorkerSession } from "../session/worker-session.js";
 import type { Environment } from "./environment.js";
 import { Execution } from "./execution.js";
 import { disposedWhileRunning, InFlight } from "./in-flight.js";
-import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
+import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
 import type { RunResult } from "./result.js";
 import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
@@ -41,6 +42,11 @@ export interface SandboxOptions extends RunOptions {
   maxIdleCells?: number;
   /** Sessions open at once. Default 1,000; beyond it createSession() throws BusyError. */
   maxSessions?: number;
+  /**
+   * Caps per tenant (the `tenant` run option): runs in progress, runs waiting for a worker (worker isolation; inline
+   * runs do not wait), sessions open. Past a cap run() or createSession() throws BusyError.
+   */
+  perTenant?: TenantLimits & { maxSessions?: number };
 }
 
 export interface Sandbox {
@@ -121,7 +127,9 @@ export async function runInline(
 
 /** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, ...runDefaults } = options;
+  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, perTenant, ...runDefaults } = options;
+  const tenantLimits = checkTenantLimits("perTenant", perTenant);
+  const maxTenantSessions = perTenant?.maxSessions ?? Number.POSITIVE_INFINITY;
   for (const [name, value] of [
     ["maxIdleCells", maxIdleCells],
     ["maxSessions", maxSessions],
@@ -143,11 +151,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // worker threads keep one cache each; inline, this one.
   const workers =
     checkIsolation(isolation) === "worker"
-      ? new WorkerPool(workerPool, { shareTransforms: true })
+      ? new WorkerPool(
+          { ...workerPool, perTenant: { ...workerPool?.perTenant, ...tenantLimits } },
+          { shareTransforms: true },
+        )
       : undefined;
   const internal = { transforms: new TransformCache() };
   const sessions = new Map<string, InlineSession | WorkerSession>();
   const inFlight = new InFlight();
+  /** Inline runs in progress per tenant (perTenant.maxRunning). */
+  const inlineRunning = new Map<string, number>();
   let disposed = false;
   const alive = () => {
     if (disposed)
@@ -168,7 +181,22 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       alive();
       checkCode(code);
       if (workers) return workers.run(code, mergeRunOptions(runDefaults, runOptions));
-      return execute(pool, code, resolveOptions(runDefaults, runOptions), internal, inFlight);
+      const resolved = resolveOptions(runDefaults, runOptions);
+      const tenant = resolved.tenant;
+      const running = inlineRunning.get(tenant) ?? 0;
+      if (running >= (tenantLimits.maxRunning ?? Number.POSITIVE_INFINITY)) {
+        throw new BusyError(
+          `cordon: ${tenantName(tenant)} is at its cap of ${running} runs in progress (perTenant.maxRunning); try again later`,
+        );
+      }
+      inlineRunning.set(tenant, running + 1);
+      try {
+        return await execute(pool, code, resolved, internal, inFlight);
+      } finally {
+        const left = (inlineRunning.get(tenant) ?? 1) - 1;
+        if (left > 0) inlineRunning.set(tenant, left);
+        else inlineRunning.delete(tenant);
+      }
     },
     createSession(sessionOptions: SessionOptions = {}) {
       alive();
@@ -178,6 +206,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       // With isolation "worker" the session's state lives on one worker of the pool; else on this thread.
       const onEnd = (session: Session) => sessions.delete(session.id);
       const merged = { ...runDefaults, ...sessionOptions };
+      const tenant = checkTenant(merged.tenant);
+      let ofTenant = 0;
+      for (const open of sessions.values()) if (open.tenant === tenant) ofTenant += 1;
+      if (ofTenant >= maxTenantSessions) {
+        throw new BusyError(
+          `cordon: ${tenantName(tenant)} is at its cap of ${ofTenant} open sessions (perTenant.maxSessions); dispose one first`,
+        );
+      }
       const session = workers
         ? new WorkerSession(workers, merged, onEnd)
         : new InlineSession(pool, merged, onEnd, internal);

@@ -10,7 +10,7 @@ import type { CellPool } from "../engine/cell-pool.js";
 import { codeNotString, DisposedError, InvalidOptionError } from "../errors.js";
 import type { Environment } from "../sandbox/environment.js";
 import { Execution } from "../sandbox/execution.js";
-import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
+import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbox/options.js";
 import { detectKind } from "../sandbox/program.js";
 import { disposedWhileRunning } from "../sandbox/in-flight.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
@@ -28,6 +28,8 @@ export interface SessionOptions extends RunOptions {
 
 export interface Session {
   readonly id: string;
+  /** The tenant the session is for ("" for none; see the `tenant` option). */
+  readonly tenant: string;
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Drops all state (a fresh environment and filesystem on the next run). */
   reset(): void;
@@ -50,6 +52,7 @@ export const SESSION_ONLY = [
   "maxFsBytes",
   "maxFiles",
   "network",
+  "tenant",
 ] as const;
 
 const DEFAULT_IDLE_MS = 15 * 60 * 1000;
@@ -243,6 +246,7 @@ export class SessionState {
 
 export class InlineSession implements Session {
   readonly id: string;
+  readonly tenant: string;
   private readonly state: SessionState;
   private readonly expiry: Expiry;
   private disposed = false;
@@ -256,6 +260,7 @@ export class InlineSession implements Session {
   ) {
     const lifetime = sessionLifetime(sessionOptions);
     this.state = new SessionState(pool, lifetime.defaults, internal);
+    this.tenant = checkTenant(lifetime.defaults.tenant);
     this.id = newSessionId();
     this.expiry = new Expiry(lifetime, (reason) => this.expire(reason));
   }

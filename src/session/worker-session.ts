@@ -28,6 +28,7 @@ import {
 
 export class WorkerSession implements Session {
   readonly id: string;
+  readonly tenant: string;
   /** The session's host functions; the worker calls them by index. */
   private readonly functions: HostFunctionEntry[] = [];
   /** What opens the session's state on a worker (again after reset() of a lost session). */
@@ -57,13 +58,19 @@ export class WorkerSession implements Session {
       ...posted
     } = lifetime.defaults;
     // The same checks, with the same errors, as an inline session at creation.
-    newVirtualFs(resolveOptions(lifetime.defaults, undefined));
+    const resolved = resolveOptions(lifetime.defaults, undefined);
+    newVirtualFs(resolved);
+    this.tenant = resolved.tenant;
     const { globals: _globals, ...hostDefaults } = lifetime.defaults;
     this.hostDefaults = hostDefaults;
     this.id = newSessionId();
     this.open = { type: "session-open", session: this.id, options: posted as PostedOptions };
     if (globals !== undefined) this.open.globals = encodeGlobals(globals, this.functions);
-    this.pinned = { id: this.id, workerLost: (reason) => this.workerLost(reason) };
+    this.pinned = {
+      id: this.id,
+      tenant: this.tenant,
+      workerLost: (reason) => this.workerLost(reason),
+    };
     this.slot = pool.openSession(this.pinned, this.open);
     this.expiry = new Expiry(lifetime, (reason) => this.expire(reason));
   }

@@ -31,7 +31,7 @@ export async function runChild(script: string): Promise<ChildExit> {
 
 /**
  * Runs `script` (which prints its results, then "done <Date.now()>") and asserts it ended cleanly, printed
- * `expected`, and exited within 2 s of finishing its work: nothing it created kept the process alive.
+ * `expected`, and exited within seconds of finishing its work: nothing it created kept the process alive.
  */
 export async function expectPromptExit(script: string, expected: string): Promise<void> {
   const { code, stdout, stderr, exitedAt } = await runChild(script);
@@ -39,5 +39,7 @@ export async function expectPromptExit(script: string, expected: string): Promis
   expect(code).toBe(0);
   expect(stdout).toContain(expected);
   const doneAt = Number(/done (\d+)/.exec(stdout)?.[1]);
-  expect(exitedAt - doneAt).toBeLessThan(2000);
+  // Anything cordon could leave holding the process open (a worker, a session's idle or TTL timer, a pending host
+  // call) holds it for minutes or for ever; the margin is for a loaded machine tearing down threads.
+  expect(exitedAt - doneAt).toBeLessThan(6000);
 }
