@@ -34,3 +34,32 @@ describe("cordon run", () => {
     expect(stderr).toContain("Hint: `r` holds a Promise: add `await`");
   });
 });
+
+describe("cordon run --json", () => {
+  it("prints a result with shared references once, and cycles, typed arrays, Maps and BigInts", async () => {
+    const file = join(dir, "dag.js");
+    // 40 levels, each pointing twice at the next: 2^40 paths if expanded.
+    writeFileSync(
+      file,
+      [
+        "let node = { leaf: true };",
+        "for (let i = 0; i < 40; i++) node = { a: node, b: node };",
+        "const buf = new ArrayBuffer(4);",
+        "const cyc = { name: 'c' }; cyc.self = cyc;",
+        "export default { node, views: [new Uint8Array(buf), new Uint8Array(buf)], cyc, m: new Map([['k', 1n]]) };",
+      ].join("\n"),
+    );
+    const { code, stdout } = await cordon("run", "--json", file);
+    expect(code).toBe(0);
+    expect(stdout.length).toBeLessThan(20_000);
+    const printed = JSON.parse(stdout);
+    expect(printed.ok).toBe(true);
+    expect(printed.value.node.b).toEqual({ $ref: "$.value.node.a" });
+    expect(printed.value.views).toEqual([
+      [0, 0, 0, 0],
+      { $view: "Uint8Array", buffer: { $ref: "$.value.views[0]" }, byteOffset: 0, length: 4 },
+    ]);
+    expect(printed.value.cyc).toEqual({ name: "c", self: { $ref: "$.value.cyc" } });
+    expect(printed.value.m).toEqual({ $map: [["k", "1n"]] });
+  });
+});

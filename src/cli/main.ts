@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, inspect } from "node:util";
 import { formatError, type RunOptions, type RunResult, run } from "../index.js";
+import { jsonValue } from "./json.js";
 
 const USAGE = `Usage: cordon run <file | -> [options]
 
@@ -104,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     fail(`cannot read ${file}: ${(error as Error).message}`);
   }
   const result = await run(code, options);
-  if (values.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(jsonValue(result), null, 2)}\n`);
   else printResult(result);
   return result.exitCode;
 }
@@ -123,14 +124,6 @@ function parse(argv: string[]) {
       version: { type: "boolean", short: "v" },
     },
   });
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === "bigint") return `${value}n`;
-  if (value instanceof Map) return Object.fromEntries(value);
-  if (value instanceof Set) return [...value];
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  return value;
 }
 
 main(process.argv.slice(2)).then(
