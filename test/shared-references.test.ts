@@ -55,6 +55,17 @@ describe.each<Isolation>(["inline", "worker"])("results with shared references (
     return box;
   };
 
+  it("bring a sparse array as its elements, holes kept, in and out of a host function", async () => {
+    let seen: unknown[] = [];
+    const box = await sandbox();
+    const code = "const a = [1, , 3]; a[2 ** 32 - 2] = 'last'; take(a); export default a";
+    const r = await box.run(code, { globals: { take: (a: unknown[]) => void (seen = a) }, timeoutMs: 2000 });
+    for (const value of [r.value as unknown[], seen]) {
+      expect(value.length).toBe(2 ** 32 - 1);
+      expect(Object.keys(value)).toEqual(["0", "2", "4294967294"]);
+    }
+  });
+
   it("keep a DAG's shared object shared", async () => {
     const r = await (await sandbox()).run("const o = { x: 1 }; export default [o, o, { o }]");
     const value = r.value as [{ x: number }, { x: number }, { o: { x: number } }];

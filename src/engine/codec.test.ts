@@ -39,3 +39,31 @@ describe("codec: strings carried outside the JSON text (crossing threads)", () =
     expect(encoded.json.length).toBeGreaterThan(600);
   });
 });
+
+describe("codec: sparse arrays", () => {
+  it("copies a sparse array's elements and length, not its holes", () => {
+    const sparse: unknown[] = [];
+    sparse[5] = "five";
+    sparse[2 ** 32 - 2] = { last: true };
+    const encoded = encode(sparse);
+    expect(encoded.json.length).toBeLessThan(100);
+    const back = decode(encoded) as unknown[];
+    expect(back.length).toBe(2 ** 32 - 1);
+    expect(Object.keys(back)).toEqual(["5", "4294967294"]);
+    expect(back[2 ** 32 - 2]).toEqual({ last: true });
+    const dense = Array.from({ length: 2000 }, (_, i) => i);
+    delete dense[7];
+    const again = decode(encode(dense)) as number[];
+    expect(again.length).toBe(2000);
+    expect(7 in again).toBe(false);
+    expect(again[1999]).toBe(1999);
+  });
+
+  it("refuses an index outside the array's length", () => {
+    for (const index of [5, -1, 1.5, "0"]) {
+      expect(() => decode({ json: JSON.stringify(["A", 0, 5, [], [index, 1]]), buffers: [] })).toThrow(
+        /bad array index/,
+      );
+    }
+  });
+});

@@ -6,10 +6,13 @@
 //
 // Node kinds (plain JSON null, booleans, finite numbers and strings stand for themselves):
 //   ["u"] undefined      ["n", "NaN" | "Infinity" | "-Infinity" | "-0"]      ["b", "123"] bigint
+//   ["h"] a hole, among an array's items
 //   ["r", id] reference to an object already seen (cycles and shared references are preserved)
-//   ["A", id, length, [item...]]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
+//   ["A", id, length, [item...], [index, item, ...]?]   ["O", id, [key, value, ...]]   ["M", id, [key, value, ...]]   ["S", id, [item...]]
 //   ["D", id, ms | null]   ["R", id, source, flags]   ["E", id, name, message, stack | null, cause?]
 //   ["B", id, bufferIndex]   ["V", id, typeName, buffer, byteOffset, byteLength]
+// A sparse array (fewer than half its length in elements, and longer than 1,024) goes as its elements with their
+// indexes, in the fifth slot, so `a[2**32 - 2] = 1` copies one element, not four billion holes.
 // A view's buffer is a ["B"] node or a reference to one (its id comes before the view's): views over one ArrayBuffer
 // share one copy of it, as with structured clone, and a buffer under many views is copied once.
 //   ["s", stringIndex] a string carried in `strings` (only with the `strings` option: long strings crossing threads
@@ -18,6 +21,8 @@ import { nodeFrames } from "../guest/frames.js";
 
 const { getOwnPropertyDescriptors, getPrototypeOf, defineProperty, keys: objectKeys } = Object;
 const { isArray } = Array;
+/** Arrays longer than this are checked for sparseness (see the header). */
+const SPARSE_FROM = 1024;
 const { isView } = ArrayBuffer;
 const { apply } = Reflect;
 const jsonStringify = JSON.stringify;
@@ -253,10 +258,29 @@ export function encode(value: unknown, options: EncodeOptions = {}): Encoded {
       const lengthDesc = descs.length;
       const length = lengthDesc ? (lengthDesc.value as number) : 0;
       out += '["A",' + id + "," + length + ",[";
+      if (length > SPARSE_FROM) {
+        const names = objectKeys(descs);
+        if (names.length - 1 < length / 2) {
+          out += "],[";
+          let first = true;
+          for (const name of names) {
+            const index = +name;
+            if (StringCtor(index) !== name || !(index < length)) continue;
+            if (!first) out += ",";
+            first = false;
+            const desc = descs[name];
+            out += index + ",";
+            walk(desc && "value" in desc ? desc.value : undefined, d);
+          }
+          out += "]]";
+          return;
+        }
+      }
       for (let i = 0; i < length; i++) {
         if (i > 0) out += ",";
         const desc = descs[i];
-        walk(desc && "value" in desc ? desc.value : undefined, d);
+        if (desc === undefined) out += '["h"]';
+        else walk("value" in desc ? desc.value : undefined, d);
       }
       out += "]]";
       return;
@@ -434,7 +458,20 @@ export function decode(encoded: Encoded, options: DecodeOptions = {}): unknown {
         const arr: unknown[] = [];
         bind(id, arr);
         const items = list(node[3]);
-        for (let i = 0; i < items.length; i++) arr[i] = revive(items[i], d);
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i];
+          if (!(isArray(item) && item[0] === "h")) arr[i] = revive(item, d);
+        }
+        if (node.length > 4) {
+          const pairs = list(node[4]);
+          for (let i = 0; i + 1 < pairs.length; i += 2) {
+            const index = pairs[i];
+            if (typeof index !== "number" || !(index >= 0 && index < length) || index % 1 !== 0) {
+              fail("bad array index");
+            }
+            arr[index as number] = revive(pairs[i + 1], d);
+          }
+        }
         arr.length = length;
         return arr;
       }
