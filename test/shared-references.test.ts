@@ -59,7 +59,10 @@ describe.each<Isolation>(["inline", "worker"])("results with shared references (
     let seen: unknown[] = [];
     const box = await sandbox();
     const code = "const a = [1, , 3]; a[2 ** 32 - 2] = 'last'; take(a); export default a";
-    const r = await box.run(code, { globals: { take: (a: unknown[]) => void (seen = a) }, timeoutMs: 2000 });
+    const take = (a: unknown[]) => {
+      seen = a;
+    };
+    const r = await box.run(code, { globals: { take }, timeoutMs: 2000 });
     for (const value of [r.value as unknown[], seen]) {
       expect(value.length).toBe(2 ** 32 - 1);
       expect(Object.keys(value)).toEqual(["0", "2", "4294967294"]);
