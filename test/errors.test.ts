@@ -4,6 +4,7 @@ import {
   CordonError,
   createSandbox,
   InvalidOptionError,
+  formatError,
   type RunError,
   type RunOptions,
   run,
@@ -162,6 +163,26 @@ describe("errors the host cannot copy whole", () => {
         expect((await run("1 + 1", { isolation })).value).toBe(2);
       },
     );
+  }
+
+  for (const isolation of ["inline", "worker"] as const) {
+    it(`a message, name or thrown string of a million characters arrives cut to 16 KiB, saying so (${isolation})`, async () => {
+      const cases = [
+        "throw new Error('x'.repeat(1e6))",
+        "throw 'x'.repeat(1e6)",
+        "const e = new Error('m'); e.name = 'x'.repeat(1e6); throw e",
+        "throw { message: 'x'.repeat(1e6) }",
+      ];
+      for (const code of cases) {
+        const r = await run(code, { isolation });
+        expect(r.ok).toBe(false);
+        const error = r.error!;
+        expect(error.message.length + error.name.length).toBeLessThan(17 * 1024);
+        expect(`${error.name} ${error.message}`).toMatch(/… \(\d+ more characters\)/);
+        expect((error.stack ?? "").length).toBeLessThan(70 * 1024);
+        expect(formatError(r).length).toBeLessThanOrEqual(2048);
+      }
+    });
   }
 
   it("a returned error with a cause chain 100,000 deep is a DataCloneError, not an engine failure", async () => {

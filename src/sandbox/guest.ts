@@ -180,9 +180,11 @@ export class Guest implements GuestApi {
     if (type !== "object" && type !== "function") {
       const text =
         type === "string" ? ctx.getString(thrown) : type === "symbol" ? "Symbol()" : String(ctx.dump(thrown));
-      return { name: "Error", message: `Uncaught ${text}` };
+      return { name: "Error", message: boundMessage(`Uncaught ${text}`) };
     }
     const described = this.readError(thrown) ?? this.describeError(thrown) ?? this.describeValue(thrown);
+    described.name = boundMessage(described.name, MAX_NAME_CHARS);
+    described.message = boundMessage(described.message);
     if (described.stack !== undefined) described.stack = boundStack(described.stack);
     return described;
   }
@@ -545,6 +547,15 @@ function namesPattern(names: string[]): RegExp {
 
 /** Most characters of a guest error's stack the host reads frames from (a program can set any string). */
 export const MAX_STACK_CHARS = 64 * 1024;
+
+/** The longest error message (and thrown string) a RunResult carries; the rest is cut, saying how much. */
+export const MAX_MESSAGE_CHARS = 16 * 1024;
+const MAX_NAME_CHARS = 256;
+
+function boundMessage(text: string, max = MAX_MESSAGE_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
 
 /** `stack` cut to its whole lines within MAX_STACK_CHARS, so explaining a failure never parses an unbounded text. */
 function boundStack(stack: string): string {
