@@ -5,6 +5,7 @@ import { PROVIDED_BUILTINS } from "../capabilities/modules/builtins.js";
 import { MIN_CELL_BYTES } from "../engine/cell.js";
 import { encode } from "../engine/codec.js";
 import { InvalidOptionError } from "../errors.js";
+import { checkDeterministic, type Deterministic, type DeterministicOptions } from "./deterministic.js";
 
 export interface RunOptions {
   /** Wall-clock budget for the whole run, host calls and waiting included. Default 5000. */
@@ -67,6 +68,11 @@ export interface RunOptions {
    * with `<host path>`; "verbatim" passes them through.
    */
   hostErrors?: "redact" | "verbatim";
+  /**
+   * Reproducible runs, and no fine timing source for the guest: the guest's clocks are frozen within a run and
+   * Math.random is seeded. `true` is `{ seed: 0 }` with the host's time in whole seconds. See deterministic.ts.
+   */
+  deterministic?: boolean | DeterministicOptions;
 }
 
 export interface ResolvedOptions {
@@ -98,6 +104,7 @@ export interface ResolvedOptions {
   network: NetOptions;
   packages: string[];
   hostErrors: "redact" | "verbatim";
+  deterministic: Deterministic | undefined;
 }
 
 export const DEFAULTS = {
@@ -132,6 +139,7 @@ const KNOWN = new Set<string>([
   "network",
   "packages",
   "hostErrors",
+  "deterministic",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -288,6 +296,7 @@ export function resolveOptions(
   }
   return {
     hostErrors,
+    deterministic: checkDeterministic(merged.deterministic),
     files: merged.files,
     mounts: merged.mounts,
     cwd: merged.cwd ?? "/",
