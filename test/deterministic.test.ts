@@ -1,8 +1,15 @@
 // The `deterministic` option: frozen clocks within a run, a clock that moves on between a session's runs, a seeded
 // Math.random; inline and on worker threads.
 import { afterAll, describe, expect, it } from "vitest";
+import { CellPool } from "../src/engine/cell-pool.js";
+import { MIN_CELL_BYTES } from "../src/engine/cell.js";
+import { memoizedModule } from "../src/engine/wasm-module.js";
+import { loadWasmBytes } from "../src/platform/node.js";
+import { resolveOptions } from "../src/sandbox/options.js";
+import { newClock, newEnvironment, newVirtualFs } from "../src/sandbox/setup.js";
 import {
   createSandbox,
+  InternalError,
   InvalidOptionError,
   type Isolation,
   type RunOptions,
@@ -135,6 +142,16 @@ describe.each<Isolation>(["inline", "worker"])("deterministic, %s", (isolation) 
     session.dispose();
   });
 
+  it("gives a reused engine cell back its real clocks after a deterministic run", async () => {
+    const sb = await sandbox({ maxIdleCells: 1 });
+    for (let i = 0; i < 2; i++) {
+      expect((await sb.run("Date.now()", { deterministic: { time: 5 } })).value).toBe(5);
+      const now = (await sb.run("[Date.now(), new Date(0).getTimezoneOffset()]")).value as number[];
+      expect(Math.abs(now[0]! - Date.now())).toBeLessThan(60_000);
+      expect(now[1]).toBe(new Date(0).getTimezoneOffset());
+    }
+  });
+
   it("without the option, the clocks move and Math.random differs between runs", async () => {
     const code = `const before = [Date.now(), performance.now()]; ${BUSY}; [before, [Date.now(), performance.now()], Math.random()]`;
     const a = await runIt(code, { globals: { hostNow } });
@@ -181,6 +198,16 @@ describe("deterministic, options", () => {
       /`deterministic` is fixed when the session is created/,
     );
     sb.dispose();
+  });
+
+  it("fails, rather than run with real clocks, on an engine build whose clocks it cannot hold", async () => {
+    const cells = new CellPool(memoizedModule(loadWasmBytes));
+    const cell = await cells.acquire(MIN_CELL_BYTES);
+    cell.clock.controlled = false;
+    const options = resolveOptions({ deterministic: true }, undefined);
+    expect(() =>
+      newEnvironment(cell, options, newVirtualFs(options), "run", {}, "script", newClock(options)),
+    ).toThrow(InternalError);
   });
 
   it("makes local time UTC whatever the host's time zone", async () => {
