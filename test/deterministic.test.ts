@@ -15,6 +15,7 @@ import {
   type RunOptions,
   run,
   type Sandbox,
+  type SandboxOptions,
 } from "../src/index.js";
 
 const TIME = 1_700_000_000_123;
@@ -34,7 +35,7 @@ afterAll(() => {
 
 describe.each<Isolation>(["inline", "worker"])("deterministic, %s", (isolation) => {
   const runIt = (code: string, options: RunOptions = {}) => run(code, { isolation, ...options });
-  const sandbox = async (options: RunOptions) => {
+  const sandbox = async (options: SandboxOptions) => {
     const made = await createSandbox({ isolation, workerPool: { workers: 1 }, ...options });
     sandboxes.push(made);
     return made;
