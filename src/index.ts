@@ -24,6 +24,7 @@ export {
   formatError,
 } from "./feedback/format-error.js";
 export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
+export type { DeterministicOptions } from "./sandbox/deterministic.js";
 export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
 export { WorkerPool, type WorkerPoolOptions } from "./pool/pool.js";
 export {

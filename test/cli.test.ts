@@ -33,6 +33,27 @@ describe("cordon run", () => {
     expect(stderr).toContain("> 5 | console.log(r.items.length);");
     expect(stderr).toContain("Hint: `r` holds a Promise: add `await`");
   });
+
+  it("--deterministic[=seed] freezes the clocks and seeds Math.random", async () => {
+    const file = join(dir, "random.js");
+    writeFileSync(
+      file,
+      "const t = Date.now(); for (let i = 0; i < 1e6; i++);\nconsole.log(Date.now() - t, t % 1000, Math.random(), Math.random());\n",
+    );
+    const a = await cordon("run", file, "--deterministic=7");
+    const b = await cordon("run", "--deterministic=7", file);
+    expect(a).toMatchObject({ code: 0, stderr: "" });
+    expect(a.stdout).toMatch(/^0 0 0\.\d+ 0\.\d+\n$/);
+    expect(b.stdout).toBe(a.stdout);
+    const other = await cordon("run", file, "--deterministic");
+    expect(other.stdout).toMatch(/^0 0 /);
+    expect(other.stdout).not.toBe(a.stdout);
+    const plain = await cordon("run", file);
+    expect(plain.stdout).not.toBe(a.stdout);
+    const bad = await cordon("run", file, "--deterministic=-1");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--deterministic takes a seed");
+  });
 });
 
 describe("cordon run --json", () => {

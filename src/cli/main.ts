@@ -14,6 +14,9 @@ Options:
   --memory <MiB>       engine memory limit in MiB (default 64, at least 16)
   --input <json>       JSON passed to the program's exported function
   --env <KEY=VALUE>    a process.env entry for the guest (repeatable)
+  --deterministic[=<seed>]
+                       frozen clocks (the host's time in whole seconds) and Math.random
+                       seeded with <seed> (default 0)
   --json               print the whole RunResult as JSON instead of streaming output
   -h, --help           show this help
   -v, --version        show the version
@@ -38,6 +41,15 @@ function number(value: string | undefined, name: string): number | undefined {
   if (!Number.isFinite(n) || n <= 0)
     fail(`--${name} must be a positive number; got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** `--deterministic` (seed 0) or `--deterministic=<seed>`. */
+function deterministic(value: string): RunOptions["deterministic"] {
+  if (value === "") return true;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    fail(`--deterministic takes a seed, a non-negative integer; got ${JSON.stringify(value)}`);
+  }
+  return { seed: Number(value) };
 }
 
 function printResult(result: RunResult): void {
@@ -93,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       options.env[entry.slice(0, eq)] = entry.slice(eq + 1);
     }
   }
+  if (values.deterministic !== undefined) options.deterministic = deterministic(values.deterministic);
   if (!values.json) {
     options.onStdout = (chunk) => process.stdout.write(chunk);
     options.onStderr = (chunk) => process.stderr.write(chunk);
@@ -112,13 +125,15 @@ async function main(argv: string[]): Promise<number> {
 
 function parse(argv: string[]) {
   return parseArgs({
-    args: argv,
+    // A bare --deterministic takes no value (it would otherwise take the file name as its value).
+    args: argv.map((arg) => (arg === "--deterministic" ? "--deterministic=" : arg)),
     allowPositionals: true,
     options: {
       timeout: { type: "string" },
       memory: { type: "string" },
       input: { type: "string" },
       env: { type: "string", multiple: true },
+      deterministic: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },

@@ -7,6 +7,7 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
+import { EngineClock } from "./clock.js";
 
 // The package's ESM entry default-exports the variant; its type declarations describe the CommonJS shape.
 const base = variant as unknown as QuickJSSyncVariant;
@@ -30,11 +31,19 @@ export class Cell {
   /** Set when the engine misbehaved (abort, host stack overflow, failed dispose); the cell is never reused. */
   broken = false;
   runs = 0;
+  /** The engine's clocks: the host's, or a frozen time (deterministic runs). */
+  readonly clock: EngineClock;
 
-  private constructor(engine: QuickJSWASMModule, memory: WebAssembly.Memory, limitBytes: number) {
+  private constructor(
+    engine: QuickJSWASMModule,
+    memory: WebAssembly.Memory,
+    limitBytes: number,
+    clock: EngineClock,
+  ) {
     this.engine = engine;
     this.memory = memory;
     this.limitBytes = limitBytes;
+    this.clock = clock;
   }
 
   static async create(wasmModule: WebAssembly.Module, limitBytes: number): Promise<Cell> {
@@ -54,9 +63,22 @@ export class Cell {
         throw error;
       }
     };
-    const variant = newVariant(base, { wasmModule, wasmMemory: memory });
+    const clock = new EngineClock();
+    const variant = newVariant(base, {
+      wasmMemory: memory,
+      emscriptenModule: {
+        // Instantiated here (not through the `wasmModule` option) to put the engine's clock imports under the cell.
+        // Synchronously: a failure then rejects the module's start instead of leaving it waiting.
+        instantiateWasm(imports, onSuccess) {
+          clock.hook(imports, memory);
+          const instance = new WebAssembly.Instance(wasmModule, imports);
+          onSuccess(instance);
+          return instance.exports;
+        },
+      },
+    });
     const engine = await newQuickJSWASMModuleFromVariant(variant);
-    cell = new Cell(engine, memory, pages * WASM_PAGE);
+    cell = new Cell(engine, memory, pages * WASM_PAGE, clock);
     return cell;
   }
 

@@ -12,5 +12,11 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer;
     grow(delta: number): number;
   }
+  type Imports = Record<string, Record<string, unknown>>;
+  type Exports = Record<string, unknown>;
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Exports;
+  }
   function compile(bytes: ArrayBuffer | ArrayBufferView): Promise<Module>;
 }

@@ -22,8 +22,10 @@ import { installProcess } from "../capabilities/process/host.js";
 import { installTimers, TimerTable } from "../capabilities/timers/host.js";
 import { installWebGlobals } from "../capabilities/web/host.js";
 import type { Cell } from "../engine/cell.js";
+import { InternalError } from "../errors.js";
 import { installCommonJs } from "./commonjs.js";
 import { type PositionMapper, shiftedMapper, SourceRegistry } from "../diagnose/sources.js";
+import type { FrozenClock } from "./deterministic.js";
 import { Guest } from "./guest.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -68,6 +70,8 @@ export interface EnvironmentSetup {
   esm?: boolean;
   /** Whether a package is installed on the host (for the hint of a refused import). */
   hostHasPackage?: (name: string) => boolean;
+  /** The `deterministic` option's frozen clock: the engine reads it instead of the host's clocks. */
+  clock?: FrozenClock | undefined;
 }
 
 export class Environment {
@@ -87,6 +91,7 @@ export class Environment {
   private readonly exitCodeOf: () => number | undefined;
   private readonly commonJs: (() => QuickJSHandle | undefined) | undefined;
   private readonly options: ResolvedOptions;
+  private readonly clock: FrozenClock | undefined;
 
   constructor(setup: EnvironmentSetup) {
     const { cell, options, vfs, typescript } = setup;
@@ -95,11 +100,19 @@ export class Environment {
     this.vfs = vfs;
     this.typescript = typescript;
     this.interruptFlag = setup.interruptFlag;
+    const clock = setup.clock;
+    this.clock = clock;
+    if (clock && !cell.clock.controlled) {
+      throw new InternalError("cordon: this engine build's clocks cannot be frozen (option `deterministic`)");
+    }
     const rt = cell.engine.newRuntime();
     this.rt = rt;
     rt.setMaxStackSize(setup.stackSizeBytes);
     rt.setInterruptHandler(() => this.current?.shouldInterrupt() ?? false);
+    // Math.random's seed and performance.timeOrigin are read from the clocks as the context is made.
+    cell.clock.frozen = clock?.seeding();
     const ctx = rt.newContext();
+    cell.clock.frozen = clock?.reading();
     const run = () => {
       if (!this.current) throw new Error("no run in progress");
       return this.current;
@@ -229,6 +242,13 @@ export class Environment {
     return this.commonJs?.();
   }
 
+  /** A run begins: with a frozen clock, the engine reads the run's time from now on. */
+  beginRun(): void {
+    if (!this.clock) return;
+    this.clock.beginRun();
+    this.cell.clock.frozen = this.clock.reading();
+  }
+
   fire(id: number): void {
     this.fireTimer(id);
   }
@@ -241,6 +261,7 @@ export class Environment {
   /** Disposes every handle, the context and the runtime. A broken cell is dropped whole instead. */
   dispose(): void {
     this.timers.clearAll();
+    this.cell.clock.frozen = undefined;
     if (this.cell.broken) return;
     try {
       this.guest.dispose();

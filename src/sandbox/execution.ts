@@ -98,6 +98,7 @@ export class Execution implements RunHooks {
     if (signal?.aborted) this.interrupt ??= "abort";
     signal?.addEventListener("abort", onAbort);
     this.env.current = this;
+    this.env.beginRun();
     this.env.hostFunctions.beginRun();
     try {
       if (!this.interrupt) {

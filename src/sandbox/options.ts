@@ -5,6 +5,7 @@ import { PROVIDED_BUILTINS } from "../capabilities/modules/builtins.js";
 import { MIN_CELL_BYTES } from "../engine/cell.js";
 import { encode } from "../engine/codec.js";
 import { InvalidOptionError } from "../errors.js";
+import { checkDeterministic, type Deterministic, type DeterministicOptions } from "./deterministic.js";
 
 export interface RunOptions {
   /** Wall-clock budget for the whole run, host calls and waiting included. Default 5000. */
@@ -73,6 +74,11 @@ export interface RunOptions {
    * share one default tenant.
    */
   tenant?: string;
+  /**
+   * Reproducible runs, and no fine timing source for the guest: the guest's clocks are frozen within a run and
+   * Math.random is seeded. `true` is `{ seed: 0 }` with the host's time in whole seconds. See deterministic.ts.
+   */
+  deterministic?: boolean | DeterministicOptions;
 }
 
 export interface ResolvedOptions {
@@ -106,6 +112,7 @@ export interface ResolvedOptions {
   hostErrors: "redact" | "verbatim";
   /** The run's tenant ("" for the default tenant). */
   tenant: string;
+  deterministic: Deterministic | undefined;
 }
 
 export const DEFAULTS = {
@@ -141,6 +148,7 @@ const KNOWN = new Set<string>([
   "packages",
   "hostErrors",
   "tenant",
+  "deterministic",
 ]);
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -298,6 +306,7 @@ export function resolveOptions(
   return {
     hostErrors,
     tenant: checkTenant(merged.tenant),
+    deterministic: checkDeterministic(merged.deterministic),
     files: merged.files,
     mounts: merged.mounts,
     cwd: merged.cwd ?? "/",

@@ -14,7 +14,7 @@ import { disposedWhileRunning, InFlight } from "./in-flight.js";
 import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
 import type { RunResult } from "./result.js";
-import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
+import { type InternalRunOptions, newClock, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
 
 const wasmModule = memoizedModule(loadWasmBytes);
 
@@ -72,14 +72,15 @@ async function execute(
   internal: InternalRunOptions = {},
   inFlight?: InFlight,
 ): Promise<RunResult> {
-  const vfs = newVirtualFs(options);
+  const clock = newClock(options);
+  const vfs = newVirtualFs(options, clock);
   const fetcher = newFetcher(options);
   const kind = await detectKind(code);
   const cell = await pool.acquire(options.memoryLimitBytes);
   let env: Environment | undefined;
   let execution: Execution | undefined;
   try {
-    env = newEnvironment(cell, options, vfs, "run", internal, kind);
+    env = newEnvironment(cell, options, vfs, "run", internal, kind, clock);
     execution = new Execution(env, { code, kind, filename: options.filename, options, fetcher });
     inFlight?.add(execution);
     return await execution.run();

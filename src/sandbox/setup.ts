@@ -8,6 +8,7 @@ import { nodeCrypto } from "../platform/node.js";
 import { nodeHostDirectory } from "../platform/node-fs.js";
 import { nodeConnector, nodeResolver } from "../platform/node-net.js";
 import { hostHasPackage, packageMounts } from "../platform/node-packages.js";
+import { FrozenClock } from "./deterministic.js";
 import { Environment, type ProgramKind } from "./environment.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -29,8 +30,16 @@ export interface InternalRunOptions {
   namespaces?: NamespaceTransform;
 }
 
-/** The filesystem a run (or a session) sees: seeded files, mounts, host packages. */
-export function newVirtualFs(options: ResolvedOptions): VirtualFs {
+/** The frozen clock of a run (or a session) with the `deterministic` option; undefined without it. */
+export function newClock(options: ResolvedOptions): FrozenClock | undefined {
+  return options.deterministic && new FrozenClock(options.deterministic);
+}
+
+/**
+ * The filesystem a run (or a session) sees: seeded files, mounts, host packages. With a frozen clock, in-memory
+ * entries take their times from it.
+ */
+export function newVirtualFs(options: ResolvedOptions, clock?: FrozenClock): VirtualFs {
   const mounts =
     options.packages.length > 0
       ? [...(options.mounts ?? []), ...packageMounts(options.packages)]
@@ -44,6 +53,7 @@ export function newVirtualFs(options: ResolvedOptions): VirtualFs {
       maxFiles: options.maxFiles,
       // What the guest could hold at most: a larger file is refused before the host reads it.
       maxReadBytes: options.memoryLimitBytes,
+      ...(clock && { now: () => clock.nowMs }),
     },
     nodeHostDirectory,
   );
@@ -62,6 +72,8 @@ export function newEnvironment(
   internal: InternalRunOptions = {},
   /** A one-off run's entry kind: an ES module gets no CommonJS globals. */
   kind?: ProgramKind,
+  /** The frozen clock (the `deterministic` option), made with the files. */
+  clock?: FrozenClock,
 ): Environment {
   return new Environment({
     cell,
@@ -74,5 +86,6 @@ export function newEnvironment(
     mode,
     esm: kind === "module",
     hostHasPackage,
+    clock,
   });
 }

@@ -14,7 +14,14 @@ import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } fr
 import { detectKind } from "../sandbox/program.js";
 import { disposedWhileRunning } from "../sandbox/in-flight.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
-import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "../sandbox/setup.js";
+import type { FrozenClock } from "../sandbox/deterministic.js";
+import {
+  type InternalRunOptions,
+  newClock,
+  newEnvironment,
+  newFetcher,
+  newVirtualFs,
+} from "../sandbox/setup.js";
 import { lostResult, sessionLostError } from "./lost.js";
 
 export { lostResult, sessionLostError } from "./lost.js";
@@ -53,6 +60,7 @@ export const SESSION_ONLY = [
   "maxFiles",
   "network",
   "tenant",
+  "deterministic",
 ] as const;
 
 const DEFAULT_IDLE_MS = 15 * 60 * 1000;
@@ -152,6 +160,8 @@ export class SessionState {
   private readonly options: ResolvedOptions;
   private env: Environment | undefined;
   private vfs: ReturnType<typeof newVirtualFs>;
+  /** The `deterministic` option's clock: one for the session's runs, made again by reset(). */
+  private clock: FrozenClock | undefined;
   private lostReason: string | undefined;
   /** The run in progress, and the environment it uses. */
   private running: { execution: Execution; env: Environment } | undefined;
@@ -164,7 +174,8 @@ export class SessionState {
     private readonly internal: InternalRunOptions = {},
   ) {
     this.options = resolveOptions(defaults, undefined);
-    this.vfs = newVirtualFs(this.options);
+    this.clock = newClock(this.options);
+    this.vfs = newVirtualFs(this.options, this.clock);
   }
 
   /** Why the state is gone, when it is. */
@@ -178,7 +189,15 @@ export class SessionState {
     const kind = await detectKind(code);
     if (!this.env) {
       const cell = await this.pool.acquire(this.options.memoryLimitBytes);
-      this.env = newEnvironment(cell, this.options, this.vfs, "session", this.internal);
+      this.env = newEnvironment(
+        cell,
+        this.options,
+        this.vfs,
+        "session",
+        this.internal,
+        undefined,
+        this.clock,
+      );
     }
     const env = this.env;
     const filename = options.filename;
@@ -228,7 +247,8 @@ export class SessionState {
   reset(): void {
     this.dispose();
     this.lostReason = undefined;
-    this.vfs = newVirtualFs(this.options);
+    this.clock = newClock(this.options);
+    this.vfs = newVirtualFs(this.options, this.clock);
   }
 
   /** Frees the environment and gives its cell back to the pool (once the run using it, if any, has ended). */

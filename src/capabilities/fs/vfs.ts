@@ -67,6 +67,8 @@ export interface VfsOptions {
    * guest anyway). A larger one is FileTooLargeError, found without reading it. Default 64 MiB.
    */
   maxReadBytes?: number;
+  /** The clock for the times of in-memory entries (milliseconds since the epoch). Default Date.now. */
+  now?: () => number;
 }
 
 interface Times {
@@ -139,6 +141,7 @@ export class VirtualFs {
   readonly #maxFiles: number;
   readonly #maxReadBytes: number;
   readonly #initialCwd: string;
+  readonly #now: () => number;
   readonly #changedInMounts = new Set<string>();
   #cwd = "/";
   #ino = 1;
@@ -150,7 +153,9 @@ export class VirtualFs {
     this.#maxBytes = limit(options.maxFsBytes, "maxFsBytes", 64 * 1024 * 1024);
     this.#maxFiles = limit(options.maxFiles, "maxFiles", 10_000);
     this.#maxReadBytes = limit(options.maxReadBytes, "maxReadBytes", 64 * 1024 * 1024);
-    this.#root = this.#newDir(Date.now());
+    const now: unknown = options.now;
+    this.#now = typeof now === "function" ? (now as () => number) : Date.now;
+    this.#root = this.#newDir(this.#now());
     if (options.files !== undefined) {
       if (!isTree(options.files))
         throw new InvalidOptionError("files", "must be an object of files and directories");
@@ -266,7 +271,7 @@ export class VirtualFs {
         }
         if (child) throw fail(last ? "EEXIST" : "ENOTDIR", l);
         this.#count(l);
-        const now = Date.now();
+        const now = this.#now();
         const made = this.#newDir(now);
         dir.children.set(segment, made);
         Object.assign(dir, { mtimeMs: now, ctimeMs: now });
@@ -494,7 +499,7 @@ export class VirtualFs {
       if (!parent) throw fail("ENOENT", l);
       if (node && options.exclusive) throw fail("EEXIST", l);
       charge();
-      const now = Date.now();
+      const now = this.#now();
       if (node) {
         node.data = options.append ? concat(node.data, data) : data.slice();
         Object.assign(node, { changed: true, mtimeMs: now, ctimeMs: now });
@@ -528,7 +533,7 @@ export class VirtualFs {
     if (node) throw fail("EEXIST", l);
     if (!parent) throw fail("ENOENT", l);
     this.#count(l);
-    const now = Date.now();
+    const now = this.#now();
     parent.children.set(name, this.#newDir(now));
     Object.assign(parent, { mtimeMs: now, ctimeMs: now });
   }
@@ -564,7 +569,7 @@ export class VirtualFs {
   #detach(parent: MemDir, name: string, node: MemNode): void {
     parent.children.delete(name);
     this.#fileCount -= countNodes(node);
-    const now = Date.now();
+    const now = this.#now();
     Object.assign(parent, { mtimeMs: now, ctimeMs: now });
   }
 
@@ -586,7 +591,7 @@ export class VirtualFs {
       else for (const child of n.children.values()) mark(child);
     };
     mark(node);
-    const now = Date.now();
+    const now = this.#now();
     for (const dir of [source.parent!, target.parent]) Object.assign(dir, { mtimeMs: now, ctimeMs: now });
     node.ctimeMs = now;
   }
@@ -601,7 +606,7 @@ export class VirtualFs {
   }
 
   #seed(tree: FileTree, dir: MemDir, prefix: string): void {
-    const now = Date.now();
+    const now = this.#now();
     for (const [key, value] of Object.entries(tree)) {
       const where = `${prefix}/${key}`;
       const segments = key.split("/").filter((s) => s !== "");
@@ -703,7 +708,7 @@ export class VirtualFs {
         throw new InvalidOptionError(`${option}.guestPath`, "overlaps an entry of files");
       }
       if (existing && last) this.#fileCount--;
-      const next = existing ?? this.#newDir(Date.now());
+      const next = existing ?? this.#newDir(this.#now());
       dir.children.set(segment, next);
       dir = next as MemDir;
     });
