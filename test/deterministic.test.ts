@@ -165,6 +165,15 @@ describe.each<Isolation>(["inline", "worker"])("deterministic, %s", (isolation) 
     const again = await runIt(RANDOMS, { deterministic: false });
     expect(off.value).not.toEqual(again.value);
   });
+
+  it("without the option, performance.timeOrigin is a time, not the age of the host process", async () => {
+    const before = Date.now();
+    const r = await runIt("[performance.timeOrigin, performance.timeOrigin + performance.now(), Date.now()]");
+    const [origin, now, date] = r.value as number[];
+    expect(origin).toBeGreaterThanOrEqual(before - 1000);
+    expect(origin).toBeLessThanOrEqual(Date.now());
+    expect(Math.abs(now! - date!)).toBeLessThan(1000);
+  });
 });
 
 describe("deterministic, options", () => {

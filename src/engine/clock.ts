@@ -1,7 +1,8 @@
 // The engine's clocks, held at the WebAssembly boundary. The engine reads time only through imports of its wasm
 // module: the wall clock (emscripten_date_now, milliseconds: Date, `new Date()`, and Math.random's seed, which
 // quickjs-ng takes from the wall clock when a context is made), clock_time_get (nanoseconds: CLOCK_MONOTONIC behind
-// performance.now() and performance.timeOrigin), and localtime (the host's time zone, behind Date's local-time
+// performance.now() and performance.timeOrigin, shifted to count from the epoch so that it tells nothing of the host
+// process's age), and localtime (the host's time zone, behind Date's local-time
 // methods). A cell's EngineClock wraps them: while `frozen` is set the clocks read it and local time is UTC;
 // otherwise they are the host's. Nothing inside the engine can reach around an import, so a guest cannot restore a
 // real clock from anywhere.
@@ -25,6 +26,8 @@ type Found = { namespace: Record<string, unknown>; name: string; fn: ImportFunct
 const EINVAL = 28;
 const NS_PER_MS = 1_000_000n;
 const MS_PER_DAY = 86_400_000;
+/** The epoch time of the host's monotonic clock's zero (fixed once, so the shifted clock stays monotonic). */
+const EPOCH_OFFSET_MS = Date.now() - performance.now();
 
 const RECOGNISE = {
   wall: (_fn: ImportFunction, source: string) =>
@@ -60,8 +63,15 @@ export class EngineClock {
       out: number,
     ) => {
       const frozen = this.frozen;
-      if (!frozen) return hostTime(clockId, precision, out);
       if (clockId < 0 || clockId > 3) return EINVAL;
+      if (!frozen) {
+        if (clockId === 0) return hostTime(clockId, precision, out);
+        // The host's monotonic clock counts from the host process's start: read from the epoch instead, so the
+        // guest's performance.timeOrigin is a time (as in Node), not the age of the host process.
+        const ns = BigInt(Math.round((performance.now() + EPOCH_OFFSET_MS) * 1e6));
+        view().setBigInt64(out >>> 0, ns, true);
+        return 0;
+      }
       // Clock 0 is the wall clock; 1 to 3 (monotonic, process and thread CPU time) all read the monotonic value.
       const ms = clockId === 0 ? frozen.wallMs : frozen.monotonicMs;
       view().setBigInt64(out >>> 0, BigInt(ms) * NS_PER_MS, true);
