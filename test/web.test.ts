@@ -650,6 +650,7 @@ describe("fetch to an allowed local server", () => {
 
   it("an AbortSignal aborts a pending fetch", async () => {
     const closedBefore = closedSlowRequests.length;
+    const startedBefore = slowStarted;
     const started = performance.now();
     const v = await value(
       `const ac = new AbortController();
@@ -662,7 +663,9 @@ describe("fetch to an allowed local server", () => {
     expect(v).toEqual(["AbortError", "TimeoutError"]);
     // The exchanges are dropped too: the run does not wait for the server's late answers (5 s).
     expect(performance.now() - started).toBeLessThan(2000);
-    await waitFor(() => closedSlowRequests.length >= closedBefore + 2);
+    // Every request that reached the server is closed (on a loaded machine an abort can come before a request
+    // reaches the server at all; the run's-timeout test below checks one that surely did).
+    await waitFor(() => closedSlowRequests.length - closedBefore >= slowStarted - startedBefore);
   });
 
   it("network.timeoutMs bounds a fetch", async () => {
