@@ -21,7 +21,10 @@ describe.each(ISOLATIONS)("cpu (%s)", (isolation) => {
     ["a timer loop", "setInterval(() => { for (let i = 0; i < 1e5; i++); }, 0)"],
     ["a backtracking regex", `/(a+)+$/.test("a".repeat(40) + "!")`],
     ["a backtracking replace", `"a".repeat(30000).replace(/(a|aa)*b/g, "")`],
-    ["a structuredClone loop catching errors", `const s = "x".repeat(2e6); for (;;) { try { structuredClone(s) } catch {} }`],
+    [
+      "a structuredClone loop catching errors",
+      `const s = "x".repeat(2e6); for (;;) { try { structuredClone(s) } catch {} }`,
+    ],
     ["a console loop", `for (;;) console.log("x".repeat(100))`],
     ["a finally that loops", "try { while (true) {} } finally { while (true) {} }"],
   ])("%s ends as a TimeoutError", async (_what, code) => {
@@ -51,11 +54,9 @@ describe.each(ISOLATIONS)("cpu (%s)", (isolation) => {
 
   it("eval recursion is a RangeError, and catching it at every level still ends", async () => {
     await go(`function f() { return eval("f()") } f()`, "RangeError", { timeoutMs: 5000 });
-    const r = await go(
-      `let n = 0; function f() { n++; try { eval("f()") } catch {} } f(); n`,
-      "ok",
-      { timeoutMs: 5000 },
-    );
+    const r = await go(`let n = 0; function f() { n++; try { eval("f()") } catch {} } f(); n`, "ok", {
+      timeoutMs: 5000,
+    });
     expect(r.value).toBeGreaterThan(10);
   });
 });

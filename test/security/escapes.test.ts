@@ -30,12 +30,8 @@ describe.each(ISOLATIONS)("escapes (%s)", (isolation) => {
   beforeAll(async () => {
     box = await sandboxFor(isolation);
   });
-  const go = (
-    code: string,
-    name: string,
-    options: Parameters<Sandbox["run"]>[1] = {},
-    message?: RegExp,
-  ) => attackOn(box, isolation, code, { timeoutMs: 5000, ...options }, { name, message });
+  const go = (code: string, name: string, options: Parameters<Sandbox["run"]>[1] = {}, message?: RegExp) =>
+    attackOn(box, isolation, code, { timeoutMs: 5000, ...options }, { name, message });
 
   it("no internal name is reachable from globalThis, its values or their prototypes, before or after imports", async () => {
     const r = await go(
@@ -80,7 +76,16 @@ describe.each(ISOLATIONS)("escapes (%s)", (isolation) => {
       "ok",
       { env: { ONLY: "this" } },
     );
-    expect(r.value).toEqual([true, ["ONLY"], "undefined", "undefined", "undefined", "undefined", "linux", false]);
+    expect(r.value).toEqual([
+      true,
+      ["ONLY"],
+      "undefined",
+      "undefined",
+      "undefined",
+      "undefined",
+      "linux",
+      false,
+    ]);
   });
 
   it("Function('return this')() is the guest's own global, without host objects", async () => {
@@ -91,7 +96,16 @@ describe.each(ISOLATIONS)("escapes (%s)", (isolation) => {
         typeof g.process?.binding, typeof g.Deno, typeof g.Bun, typeof g.global?.process?.binding]`,
       "ok",
     );
-    expect(r.value).toEqual([true, true, "undefined", "undefined", "undefined", "undefined", "undefined", "undefined"]);
+    expect(r.value).toEqual([
+      true,
+      true,
+      "undefined",
+      "undefined",
+      "undefined",
+      "undefined",
+      "undefined",
+      "undefined",
+    ]);
   });
 
   it.each([

@@ -88,7 +88,12 @@ describe.each(ISOLATIONS)("host functions (%s)", (isolation) => {
       },
     );
     const [name, message, stack, keys, cause] = r.value as [string, string, string, string[], unknown];
-    expect([name, message, keys, cause]).toEqual(["Error", "failed at <host path> and <host path>", [], undefined]);
+    expect([name, message, keys, cause]).toEqual([
+      "Error",
+      "failed at <host path> and <host path>",
+      [],
+      undefined,
+    ]);
     expect(stack).not.toMatch(/node:|\/work\/|\.ts:/);
   });
 
@@ -166,16 +171,12 @@ describe.each(ISOLATIONS)("host functions (%s)", (isolation) => {
     };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    await go(
-      `for (;;) { try { await tick(); tickSync() } catch {} }`,
-      "AbortError",
-      {
-        timeoutMs: 5000,
-        signal: controller.signal,
-        maxHostCalls: Number.MAX_SAFE_INTEGER,
-        globals: { tick, tickSync: () => void (over && late++) },
-      },
-    ).then(() => {
+    await go(`for (;;) { try { await tick(); tickSync() } catch {} }`, "AbortError", {
+      timeoutMs: 5000,
+      signal: controller.signal,
+      maxHostCalls: Number.MAX_SAFE_INTEGER,
+      globals: { tick, tickSync: () => void (over && late++) },
+    }).then(() => {
       over = true;
     });
     await sleep(200);

@@ -26,13 +26,29 @@ describe.each(ISOLATIONS)("memory (%s)", (isolation) => {
     ["an array bomb", "const a = []; while (true) a.push(new Array(1e5).fill(1))", "MemoryLimitError"],
     ["a string repeat bomb", `"x".repeat(2 ** 28).length`, "MemoryLimitError"],
     ["a string repeat past the engine's maximum", `"x".repeat(2 ** 30).length`, "RangeError"],
-    ["many distinct strings", `const p = []; for (let i = 0; ; i++) p.push("x".repeat(1 << 16) + i)`, "MemoryLimitError"],
+    [
+      "many distinct strings",
+      `const p = []; for (let i = 0; ; i++) p.push("x".repeat(1 << 16) + i)`,
+      "MemoryLimitError",
+    ],
     ["a Map bomb", "const m = new Map(); for (let i = 0; ; i++) m.set(i, { i })", "MemoryLimitError"],
     ["an ArrayBuffer over the cap", "new ArrayBuffer(64 * 1024 * 1024).byteLength", "MemoryLimitError"],
     ["a typed array past the engine's maximum", "new Uint8Array(2 ** 31).length", "RangeError"],
-    ["JSON.parse of arrays nested a million deep", `JSON.parse("[".repeat(1e6) + "]".repeat(1e6))`, "RangeError"],
-    ["JSON.parse of objects nested 100,000 deep", `JSON.parse('{"a":'.repeat(1e5) + "1" + "}".repeat(1e5))`, "RangeError"],
-    ["a structure built 1,000,000 deep and stringified", "const o = {}; let c = o; for (let i = 0; i < 1e6; i++) c = c.a = {}; JSON.stringify(o).length", "MemoryLimitError"],
+    [
+      "JSON.parse of arrays nested a million deep",
+      `JSON.parse("[".repeat(1e6) + "]".repeat(1e6))`,
+      "RangeError",
+    ],
+    [
+      "JSON.parse of objects nested 100,000 deep",
+      `JSON.parse('{"a":'.repeat(1e5) + "1" + "}".repeat(1e5))`,
+      "RangeError",
+    ],
+    [
+      "a structure built 1,000,000 deep and stringified",
+      "const o = {}; let c = o; for (let i = 0; i < 1e6; i++) c = c.a = {}; JSON.stringify(o).length",
+      "MemoryLimitError",
+    ],
   ])("%s ends at the cap", async (_what, code, name) => {
     await go(code, name);
   });
