@@ -13,7 +13,9 @@ interface Server {
   close: () => Promise<void>;
 }
 
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Server> {
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<Server> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
@@ -89,9 +91,13 @@ describe.each(ISOLATIONS)("network (%s)", (isolation) => {
   };
 
   it("without network.allow nothing is reached, not even loopback", async () => {
-    const r = await go(FETCH_ALL([`http://127.0.0.1:${forbidden.port}/`, `http://localhost:${forbidden.port}/`]), "ok", {
-      network: undefined,
-    });
+    const r = await go(
+      FETCH_ALL([`http://127.0.0.1:${forbidden.port}/`, `http://localhost:${forbidden.port}/`]),
+      "ok",
+      {
+        network: undefined,
+      },
+    );
     refusedAll(r.value);
   });
 
@@ -117,7 +123,8 @@ describe.each(ISOLATIONS)("network (%s)", (isolation) => {
   });
 
   it("a redirect to a host that is not allowed is refused at that hop", async () => {
-    const to = (target: string) => `http://127.0.0.1:${allowed.port}/redirect?to=${encodeURIComponent(target)}`;
+    const to = (target: string) =>
+      `http://127.0.0.1:${allowed.port}/redirect?to=${encodeURIComponent(target)}`;
     const r = await go(
       FETCH_ALL([
         to(`http://127.0.0.1:${forbidden.port}/`),
