@@ -141,6 +141,32 @@ describe.each(ISOLATIONS)("escapes (%s)", (isolation) => {
     expect(r.value).toEqual(["undefined", "undefined", "undefined", 2]);
   });
 
+  it("Error.prepareStackTrace call sites give no frame's function: the host-operation function stays out of reach", async () => {
+    const r = await go(
+      `let leaked = []; const ids = []; const files = new Set(); const stacks = [];
+       Error.prepareStackTrace = (e, sites) => {
+         for (const s of sites) {
+           files.add(String(s.getFileName()));
+           for (const f of [s.getFunction?.(), s.getThis?.()]) if (f !== undefined) leaked.push(typeof f);
+         }
+         return "custom";
+       };
+       const attempts = [() => require("fs").readFileSync("/nope"),
+         () => { for (let i = 0; i < 1100; i++) ids.push(setTimeout(() => {}, 1e6)) },
+         () => require("module").createRequire("/x.js")("fs"), () => structuredClone(() => 1),
+         () => new EventTarget().dispatchEvent(Object.assign(new Event("x"))),
+         () => { const t = new EventTarget(); t.addEventListener("x", () => { stacks.push(new Error("in listener").stack) }); t.dispatchEvent(new Event("x")) }];
+       for (const f of attempts) { try { f() } catch (e) { stacks.push(e.stack) } }
+       ids.forEach(clearTimeout);
+       const d = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+       [leaked, [...files].filter((f) => f.startsWith("cordon")), stacks.every((s) => s === "custom"),
+        typeof d.get, typeof d.set, d.set === Object.getOwnPropertyDescriptor(Error, "prepareStackTrace").set]`,
+      "ok",
+      { modules: ["path", "module"], mounts: [] },
+    );
+    expect(r.value).toEqual([[], [], true, "function", "function", true]);
+  });
+
   it("a program cannot reach host frames or host objects through Error.captureStackTrace", async () => {
     const r = await go(
       `const o = {}; Error.captureStackTrace?.(o);
