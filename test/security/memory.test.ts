@@ -57,7 +57,6 @@ describe.each(ISOLATIONS)("memory (%s)", (isolation) => {
     const r = await go(
       "const a = []; let n = 0; for (;;) { try { a.push({ n: n++ }) } catch {} }",
       "MemoryLimitError",
-      { timeoutMs: 1500 },
     );
     expect(r.exitCode).toBe(137);
   });
@@ -67,7 +66,7 @@ describe.each(ISOLATIONS)("memory (%s)", (isolation) => {
     expect(r.error?.message).toMatch(/string too long/);
   });
 
-  it("eight bombs in a row leave the host's RSS bounded", async () => {
+  it("four bombs in a row leave the host's RSS bounded", async () => {
     await attackOn(
       box,
       isolation,
@@ -77,7 +76,7 @@ describe.each(ISOLATIONS)("memory (%s)", (isolation) => {
       {
         rssBound: 250 * MiB,
         run: async () => {
-          for (let i = 0; i < 8; i++) {
+          for (let i = 0; i < 4; i++) {
             const r = await box.run(`const p = []; for (let i = 0; ; i++) p.push("y".repeat(1 << 16) + i)`, {
               memoryLimitBytes: LIMIT,
             });
