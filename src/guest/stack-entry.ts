@@ -61,3 +61,60 @@ export function prepareStackTrace(error: unknown, sites: CallSite[]): string {
   }
   return text;
 }
+
+/** What a program's Error.prepareStackTrace may ask of a call site: everything but the frame's function and `this`. */
+const SITE_METHODS = [
+  "getFileName",
+  "getFunctionName",
+  "getLineNumber",
+  "getColumnNumber",
+  "getTypeName",
+  "getMethodName",
+  "getEvalOrigin",
+  "getScriptNameOrSourceURL",
+  "getPromiseIndex",
+  "isNative",
+  "isToplevel",
+  "isEval",
+  "isConstructor",
+  "isAsync",
+  "isPromiseAll",
+  "toString",
+] as const;
+const { freeze } = Object;
+
+function internal(site: CallSite): boolean {
+  if (site.isNative()) return site.getFunctionName() === "op";
+  const file = site.getFileName();
+  return file !== undefined && apply(startsWith, file, [INTERNAL]);
+}
+
+/** A call site the program may hold: it reads the engine's site, and gives no frame's function or `this`. */
+function safeSite(site: CallSite): object {
+  const safe: Record<string, () => unknown> = {
+    getFunction: () => undefined,
+    getThis: () => undefined,
+  };
+  for (let i = 0; i < SITE_METHODS.length; i++) {
+    const name = SITE_METHODS[i] as string;
+    const method = (site as unknown as Record<string, unknown>)[name];
+    safe[name] = () => (typeof method === "function" ? apply(method, site, []) : undefined);
+  }
+  return freeze(safe);
+}
+
+/**
+ * The function the engine calls in place of a program's own Error.prepareStackTrace: the program's function sees the
+ * program's frames only (none of the sandbox's own, nor its host-operation function), through sites that hand out no
+ * frame's function.
+ */
+export function guard(hook: (error: unknown, sites: object[]) => unknown) {
+  return function prepareStackTrace(this: unknown, error: unknown, sites: CallSite[]): unknown {
+    const visible: object[] = [];
+    for (let i = 0; i < sites.length; i++) {
+      const site = sites[i];
+      if (site !== undefined && !internal(site)) visible.push(safeSite(site));
+    }
+    return apply(hook, this, [error, visible]);
+  };
+}

@@ -27,6 +27,7 @@ import { installCommonJs } from "./commonjs.js";
 import { type PositionMapper, shiftedMapper, SourceRegistry } from "../diagnose/sources.js";
 import type { FrozenClock } from "./deterministic.js";
 import { Guest } from "./guest.js";
+import { guardStackTraceHook, type StackTraceHook } from "./stack-guard.js";
 import type { ResolvedOptions } from "./options.js";
 
 /** quickjs-ng's JS_EVAL_FLAG_ASYNC: top-level await in a script; the result is a promise of { value }. */
@@ -78,6 +79,7 @@ export class Environment {
   readonly cell: Cell;
   readonly rt: QuickJSRuntime;
   readonly guest: Guest;
+  private readonly stackHook: StackTraceHook;
   readonly timers: TimerTable;
   readonly hostFunctions: HostFunctions;
   readonly vfs: VirtualFs;
@@ -122,7 +124,9 @@ export class Environment {
     );
     this.guest = guest;
     guest.isOver = () => this.current?.shouldInterrupt() ?? false;
-    guest.whenNamed("stack", () => installStackTrace(guest));
+    const stackHook = guardStackTraceHook(guest);
+    this.stackHook = stackHook;
+    guest.whenNamed("stack", () => installStackTrace(guest, stackHook));
 
     guest.registerOp("bundle", (name) => {
       const bundle = ctx.getString(name!);
@@ -264,6 +268,7 @@ export class Environment {
     this.cell.clock.frozen = undefined;
     if (this.cell.broken) return;
     try {
+      this.stackHook.dispose();
       this.guest.dispose();
       this.ctx.dispose();
       this.rt.dispose();
@@ -278,13 +283,13 @@ export class Environment {
  * only). Done before the first code that names `stack` runs: a program that never reads a stack never pays for it
  * (the engine's own stack is reshaped on the host for results, and by inspect for console output).
  */
-function installStackTrace(guest: Guest): void {
-  const ctx = guest.ctx;
-  const format = ctx.getProp(guest.bundle("stack"), "prepareStackTrace");
-  const errorCtor = ctx.getProp(ctx.global, "Error");
-  ctx.setProp(errorCtor, "prepareStackTrace", format);
-  errorCtor.dispose();
-  format.dispose();
+function installStackTrace(guest: Guest, hook: StackTraceHook): void {
+  const format = guest.ctx.getProp(guest.bundle("stack"), "prepareStackTrace");
+  try {
+    hook.installFormat(format);
+  } finally {
+    format.dispose();
+  }
 }
 
 /** Resolution's view of the run's filesystem: what is there, and file text. */
