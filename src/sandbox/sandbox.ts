@@ -5,6 +5,7 @@ import { BusyError, codeNotString, DisposedError, InvalidOptionError } from "../
 import { loadWasmBytes } from "../platform/node.js";
 import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
+import { ProcessPool, type ProcessPoolOptions } from "../pool/process-pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
 import { WorkerSession } from "../session/worker-session.js";
 import type { Environment } from "./environment.js";
@@ -17,8 +18,11 @@ import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } fro
 
 const wasmModule = memoizedModule(loadWasmBytes);
 
-/** Where runs execute: "worker" (default) on worker threads, "inline" on the caller's thread. */
-export type Isolation = "worker" | "inline";
+/**
+ * Where runs execute: "worker" (default) on worker threads, "process" on worker threads each inside a child process
+ * of its own, "inline" on the caller's thread.
+ */
+export type Isolation = "worker" | "process" | "inline";
 
 /** Options of the top-level run(): run options plus where it runs. */
 export interface TopLevelRunOptions extends RunOptions {
@@ -27,9 +31,9 @@ export interface TopLevelRunOptions extends RunOptions {
 
 function checkIsolation(value: unknown): Isolation {
   if (value === undefined) return "worker";
-  if (value === "worker" || value === "inline") return value;
+  if (value === "worker" || value === "process" || value === "inline") return value;
   const got = typeof value === "string" ? JSON.stringify(value) : typeof value;
-  throw new InvalidOptionError("isolation", `must be "worker" or "inline"; got ${got}`);
+  throw new InvalidOptionError("isolation", `must be "worker", "process" or "inline"; got ${got}`);
 }
 
 export interface SandboxOptions extends RunOptions {
@@ -37,6 +41,8 @@ export interface SandboxOptions extends RunOptions {
   isolation?: Isolation;
   /** With isolation "worker": the pool's settings (workers, maxQueue, resourceLimits...). */
   workerPool?: WorkerPoolOptions;
+  /** With isolation "process": the pool's settings (processes, maxQueue, graceMs...). */
+  processPool?: ProcessPoolOptions;
   /** Ready engine cells kept per memory limit. Default 4. */
   maxIdleCells?: number;
   /** Sessions open at once. Default 1,000; beyond it createSession() throws BusyError. */
@@ -88,12 +94,13 @@ async function execute(
 
 const sharedPool = new CellPool(wasmModule);
 
-/** The pool behind run(): made on first use; idle workers never keep the process alive. */
+/** The pools behind run(): made on first use; idle workers and children never keep the process alive. */
 let sharedWorkers: WorkerPool | undefined;
+let sharedProcesses: ProcessPool | undefined;
 
 /**
  * Runs `code` in a fresh sandbox (a new runtime and context) and returns its result. Guest failures are values.
- * Runs on a worker thread unless `isolation: "inline"`.
+ * Runs on a worker thread unless `isolation: "process"` (a worker inside a child process) or `"inline"`.
  */
 export async function run(code: string, options?: TopLevelRunOptions): Promise<RunResult> {
   checkCode(code);
@@ -105,6 +112,10 @@ export async function run(code: string, options?: TopLevelRunOptions): Promise<R
     runOptions = rest;
   }
   if (isolation === "inline") return execute(sharedPool, code, resolveOptions(undefined, runOptions));
+  if (isolation === "process") {
+    sharedProcesses ??= new ProcessPool();
+    return sharedProcesses.run(code, runOptions);
+  }
   sharedWorkers ??= new WorkerPool();
   return sharedWorkers.run(code, runOptions);
 }
@@ -121,7 +132,8 @@ export async function runInline(
 
 /** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, ...runDefaults } = options;
+  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, processPool, ...runDefaults } = options;
+  const where = checkIsolation(isolation);
   for (const [name, value] of [
     ["maxIdleCells", maxIdleCells],
     ["maxSessions", maxSessions],
@@ -142,9 +154,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // The sandbox's runs and sessions share TypeScript transforms, with no other sandbox (see transform-cache.ts): its
   // worker threads keep one cache each; inline, this one.
   const workers =
-    checkIsolation(isolation) === "worker"
+    where === "worker"
       ? new WorkerPool(workerPool, { shareTransforms: true })
-      : undefined;
+      : where === "process"
+        ? new ProcessPool(processPool, { shareTransforms: true })
+        : undefined;
   const internal = { transforms: new TransformCache() };
   const sessions = new Map<string, InlineSession | WorkerSession>();
   const inFlight = new InFlight();
@@ -175,7 +189,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (sessions.size >= maxSessions) {
         throw new BusyError(`cordon: this sandbox already has ${maxSessions} sessions (option maxSessions)`);
       }
-      // With isolation "worker" the session's state lives on one worker of the pool; else on this thread.
+      // With a pool the session's state lives on one of its workers (or children); inline, on this thread.
       const onEnd = (session: Session) => sessions.delete(session.id);
       const merged = { ...runDefaults, ...sessionOptions };
       const session = workers
