@@ -65,7 +65,12 @@ describe("children that do not answer or die", () => {
     const [pid] = pool.pids;
     process.kill(pid!, "SIGKILL");
     const r = await running;
-    expect(r).toMatchObject({ ok: false, exitCode: 1, error: { name: "InternalError" }, stdout: "working\n" });
+    expect(r).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      error: { name: "InternalError" },
+      stdout: "working\n",
+    });
     expect(r.error?.message).toContain("child process");
     expect(r.error?.message).toContain("SIGKILL");
     expect((await pool.run("export default 'replaced'")).value).toBe("replaced");
@@ -156,18 +161,20 @@ describe("the children's lives", () => {
   it("leaves nothing that keeps the host alive, after dispose() and with idle children", async () => {
     const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
     const script = (dispose: boolean) => `
-      import { createSandbox, run } from ${JSON.stringify(entry)};
+      import { createSandbox, ProcessPool, run } from ${JSON.stringify(entry)};
       const sb = await createSandbox({ isolation: "process", processPool: { processes: 2 } });
+      const pool = new ProcessPool({ processes: 1 });
       const session = sb.createSession({ globals: { f: async () => 1 } });
       const results = await Promise.all([
         sb.run("export default 1 + 1"),
         sb.run("new Array(1e9) + ''", { timeoutMs: 200 }),
         session.run("await f(); 2", { onStdout: () => {} }).then(() => run("2", { isolation: "process" })),
       ]);
-      ${dispose ? "sb.dispose();" : ""}
+      results.push(await pool.run("export default 2"));
+      ${dispose ? "sb.dispose(); await pool.dispose();" : ""}
       console.log(JSON.stringify(results.map((r) => r.error?.name ?? r.value)));
       console.log("done " + Date.now());`;
-    for (const dispose of [true, false]) await expectPromptExit(script(dispose), '[2,"TimeoutError",2]');
+    for (const dispose of [true, false]) await expectPromptExit(script(dispose), '[2,"TimeoutError",2,2]');
   });
 
   it("a child whose host was killed exits by itself", async () => {

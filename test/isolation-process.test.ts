@@ -32,7 +32,10 @@ describe("the same results as inline", () => {
       "structured-clone values",
       "export default [new Map([[1, 'a']]), new Set([2]), 10n, new Uint8Array([1, 2]), NaN, -0, undefined, (() => { const o = { k: 1 }; o.self = o; return o })()]",
     ],
-    ["an uncaught error with its location", "const x = 1;\nfunction f() { throw new TypeError('bad ' + x) }\nf()"],
+    [
+      "an uncaught error with its location",
+      "const x = 1;\nfunction f() { throw new TypeError('bad ' + x) }\nf()",
+    ],
     ["console output", "console.log('a', { b: [1, 2] }); console.error('err %d', 5); 7"],
     ["process.exit(3)", "console.log('before'); process.exit(3); console.log('after')"],
     ["a timeout", "console.log('spin'); while (true) {}", { timeoutMs: 200 }],
@@ -48,9 +51,13 @@ describe("the same results as inline", () => {
       { files: { "in.txt": "abc" }, returnFiles: true },
     ],
     ["TypeScript", "const n: number = 41; export default n + 1", { filename: "main.ts" }],
-    ["a TypeScript namespace (transformed by the host)", "namespace N { export const v = 3 }\nexport default N.v", {
-      filename: "main.ts",
-    }],
+    [
+      "a TypeScript namespace (transformed by the host)",
+      "namespace N { export const v = 3 }\nexport default N.v",
+      {
+        filename: "main.ts",
+      },
+    ],
   ];
 
   for (const [label, code, options] of programs) {
@@ -106,7 +113,10 @@ describe("host functions", () => {
         },
       },
     );
-    expect(r).toMatchObject({ ok: true, value: ["RangeError", "no good: <host path>", true, "async failure"] });
+    expect(r).toMatchObject({
+      ok: true,
+      value: ["RangeError", "no good: <host path>", true, "async failure"],
+    });
   });
 
   it("many synchronous calls in a loop, each a round trip through the child", async () => {
@@ -121,10 +131,13 @@ describe("host functions", () => {
 describe("output, aborts, options", () => {
   it("streams output chunk by chunk while the run goes on", async () => {
     const seen: string[] = [];
-    const r = await sb.run("console.log('one'); const s = seenSoFar(); console.log('two'); export default s", {
-      onStdout: (chunk) => seen.push(chunk),
-      globals: { seenSoFar: () => seen.join("") },
-    });
+    const r = await sb.run(
+      "console.log('one'); const s = seenSoFar(); console.log('two'); export default s",
+      {
+        onStdout: (chunk) => seen.push(chunk),
+        globals: { seenSoFar: () => seen.join("") },
+      },
+    );
     expect(r).toMatchObject({ ok: true, value: "one\n", stdout: "one\ntwo\n" });
     expect(seen).toEqual(["one\n", "two\n"]);
   });
@@ -148,9 +161,12 @@ describe("output, aborts, options", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const r = await sb.run(`const res = await fetch(${JSON.stringify(`${base}/ping`)}); export default await res.text()`, {
-        network: { allow: [base] },
-      });
+      const r = await sb.run(
+        `const res = await fetch(${JSON.stringify(`${base}/ping`)}); export default await res.text()`,
+        {
+          network: { allow: [base] },
+        },
+      );
       expect(r).toMatchObject({ ok: true, value: "pong" });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

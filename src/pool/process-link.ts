@@ -114,7 +114,10 @@ export function processLink(settings: LinkSettings, handlers: Parameters<LinkFac
     ref: () => setRef(true),
     unref: () => setRef(false),
     terminate: () => {
-      if (!ended) child.kill("SIGKILL");
+      if (ended) return;
+      // Held until the exit is seen, so that whoever waits for it (dispose()) is not left with an empty event loop.
+      setRef(true);
+      child.kill("SIGKILL");
     },
   };
 }
