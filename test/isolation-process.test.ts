@@ -52,6 +52,11 @@ describe("the same results as inline", () => {
     ],
     ["TypeScript", "const n: number = 41; export default n + 1", { filename: "main.ts" }],
     [
+      "a host package",
+      "const pc = require('picocolors'); module.exports = [typeof pc.red, pc.bold('x').includes('x')]",
+      { packages: ["picocolors"] },
+    ],
+    [
       "a TypeScript namespace (transformed by the host)",
       "namespace N { export const v = 3 }\nexport default N.v",
       {
