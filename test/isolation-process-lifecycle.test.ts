@@ -175,7 +175,7 @@ describe("the children's lives", () => {
       console.log(JSON.stringify(results.map((r) => r.error?.name ?? r.value)));
       console.log("done " + Date.now());`;
     for (const dispose of [true, false]) await expectPromptExit(script(dispose), '[2,"TimeoutError",2,2]');
-  });
+  }, 120_000);
 
   it("a child whose host was killed exits by itself", async () => {
     const entry = fileURLToPath(new URL("../src/pool/index.ts", import.meta.url));
