@@ -105,6 +105,8 @@ async function main(): Promise<void> {
   runtime.dispose();
   progress("measuring pooled runs on worker threads");
   const pooled = await benchPool();
+  progress("measuring pooled runs on worker threads in child processes");
+  const pooledProcesses = await benchPool({ isolation: "process", roundTrips: 1000, throughputRuns: 2000 });
   const fairness = await benchFairness();
   progress("measuring 1,000 idle sessions");
   const idle = idleSessionsInChild("inline");
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
       idleSessions: idle,
       idleSessionsOnWorkers: idleWorkers,
       pooled,
+      pooledProcesses,
       fairness,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
@@ -254,6 +257,14 @@ async function main(): Promise<void> {
   for (const t of pooled.throughput) {
     console.log(
       `  ${t.workers} worker(s), ${t.concurrency} callers: ${fmt(t.runsPerSec, 0)} runs/s over ${t.runs} runs`,
+    );
+  }
+  console.log(
+    `pooled trivial run, process isolation (worker threads in child processes): round trip median ${fmt(pooledProcesses.roundTrip.medianMs, 3)} ms, p95 ${fmt(pooledProcesses.roundTrip.p95Ms, 3)} ms`,
+  );
+  for (const t of pooledProcesses.throughput) {
+    console.log(
+      `  ${t.workers} child process(es), ${t.concurrency} callers: ${fmt(t.runsPerSec, 0)} runs/s over ${t.runs} runs`,
     );
   }
   console.log(

@@ -1,7 +1,8 @@
-// Pooled runs: a fresh run of `export default 1+1` on a worker thread. Measures the median round trip of one caller
-// (run() to result, the worker already started) and the throughput of 64 concurrent callers for 1 and 2 workers.
-// Prints nothing; the caller reports the numbers.
-import { WorkerPool } from "../src/pool/index.js";
+// Pooled runs: a fresh run of `export default 1+1` on a worker thread (or, with isolation "process", on a worker
+// thread inside a child process). Measures the median round trip of one caller (run() to result, the worker already
+// started) and the throughput of 64 concurrent callers for 1 and 2 workers. Prints nothing; the caller reports the
+// numbers.
+import { ProcessPool, WorkerPool } from "../src/pool/index.js";
 import { ADD_CODE, ADD_VALUE } from "./cases.js";
 
 export interface PoolBenchOptions {
@@ -15,6 +16,8 @@ export interface PoolBenchOptions {
   workerCounts?: number[];
   /** Runs before anything is measured, per pool. Default 500. */
   warmUp?: number;
+  /** Worker threads of this process (default), or each inside a child process. */
+  isolation?: "worker" | "process";
 }
 
 export interface PoolBenchResult {
@@ -48,8 +51,12 @@ export async function benchPool(options: PoolBenchOptions = {}): Promise<PoolBen
   const throughputRuns = options.throughputRuns ?? 4000;
   const concurrency = options.concurrency ?? 64;
   const warmUp = options.warmUp ?? 500;
+  const makePool = (workers: number, maxQueue?: number): WorkerPool =>
+    options.isolation === "process"
+      ? new ProcessPool({ processes: workers, maxQueue })
+      : new WorkerPool({ workers, maxQueue });
 
-  const single = new WorkerPool({ workers: 1 });
+  const single = makePool(1);
   const times: number[] = [];
   try {
     for (let i = 0; i < warmUp; i++) await once(single);
@@ -71,7 +78,7 @@ export async function benchPool(options: PoolBenchOptions = {}): Promise<PoolBen
 
   const throughput: PoolBenchResult["throughput"] = [];
   for (const workers of options.workerCounts ?? [1, 2]) {
-    const pool = new WorkerPool({ workers, maxQueue: concurrency });
+    const pool = makePool(workers, concurrency);
     try {
       await drive(pool, Math.max(warmUp, workers * 100), concurrency);
       const t0 = performance.now();

@@ -27,6 +27,7 @@ export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
 export type { DeterministicOptions } from "./sandbox/deterministic.js";
 export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
 export { WorkerPool, type WorkerPoolOptions } from "./pool/pool.js";
+export { ProcessPool, type ProcessPoolOptions } from "./pool/process-pool.js";
 export {
   createSandbox,
   type Isolation,

@@ -375,8 +375,8 @@ describe("worker lifecycle", () => {
       await fragile.run("0");
       const running = fragile.run("console.log('working'); while (true) {}", { timeoutMs: 5000 });
       await sleep(100);
-      const internals = fragile as unknown as { workers: Set<{ worker: { terminate(): Promise<number> } }> };
-      for (const worker of internals.workers) void worker.worker.terminate();
+      const internals = fragile as unknown as { workers: Set<{ link: { terminate(): void } }> };
+      for (const worker of internals.workers) worker.link.terminate();
       const r = await running;
       expect(r).toMatchObject({
         ok: false,

@@ -300,8 +300,8 @@ describe("the pool's workers", () => {
       await session.run("let v = 1");
       const running = session.run("console.log('working'); while (true) {}", { timeoutMs: 5000 });
       await sleep(100);
-      const internals = pool as unknown as { workers: Set<{ worker: { terminate(): Promise<number> } }> };
-      for (const worker of internals.workers) void worker.worker.terminate();
+      const internals = pool as unknown as { workers: Set<{ link: { terminate(): void } }> };
+      for (const worker of internals.workers) worker.link.terminate();
       expect(await running).toMatchObject({
         ok: false,
         error: { name: "InternalError" },

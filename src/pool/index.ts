@@ -1,3 +1,5 @@
-// Worker-thread isolation: WorkerPool runs code on worker threads with the same contract as run().
+// Pooled isolation: WorkerPool runs code on worker threads, ProcessPool on worker threads inside child processes,
+// both with the same contract as run().
 export { BusyError } from "../errors.js";
 export { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "./pool.js";
+export { ProcessPool, type ProcessPoolOptions } from "./process-pool.js";

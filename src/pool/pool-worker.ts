@@ -1,19 +1,11 @@
-// The host side of one pool worker: starting the thread, one run at a time, answering its host calls, and stopping
-// it when it will not answer (deadline plus grace, or an abort it did not honour in time).
-//
-// Loading the worker: compiled (dist/pool/pool-worker.js) the entry is the sibling worker.js. Running from the
-// TypeScript sources (tests, the bench) the entry is worker.ts, which Node 20 cannot load by itself; tsx's
-// `--import tsx` in the worker's execArgv does not help there, because tsx registers its hooks only on the main
-// thread on Node versions before 22. So the worker starts from a small evaluated script that registers tsx's ESM
-// API inside the worker and then imports worker.ts. tsx is only needed for the sources; dist never uses it.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
+// The host side of one pool worker: starting it (through a link: a worker thread of this process, or one inside a
+// child process, see link.ts), one run at a time, answering its host calls, and stopping it when it will not answer
+// (deadline plus grace, or an abort it did not honour in time).
 import { transform } from "esbuild";
 import { InvalidOptionError, reviveCordonError } from "../errors.js";
 import { INTERRUPT_TIMEOUT } from "../sandbox/execution.js";
+import type { RunError } from "../sandbox/result.js";
+import { type LinkFactory, type LinkSettings, threadLink, type WorkerLink } from "./link.js";
 import type {
   CallReply,
   CallRequest,
@@ -22,17 +14,12 @@ import type {
   TransformRequest,
   WorkerMemory,
 } from "./protocol.js";
-import { SHARED_BYTES, SLOT } from "./protocol.js";
 import type { Outcome, StopReason, Task } from "./task.js";
-import type { RunError } from "../sandbox/result.js";
-import type { WorkerConfig } from "./worker.js";
 
-export interface WorkerSettings {
-  resourceLimits: ResourceLimits;
-  maxStackBytes: number;
+export interface WorkerSettings extends LinkSettings {
   graceMs: number;
-  /** Each worker keeps one TypeScript transform cache for all its runs (the pool serves one sandbox). */
-  shareTransforms: boolean;
+  /** How the worker is started (default: a worker thread of this process). */
+  link?: LinkFactory;
 }
 
 export interface WorkerEvents {
@@ -43,40 +30,6 @@ export interface WorkerEvents {
 }
 
 type State = "starting" | "idle" | "busy" | "closed";
-
-let entry: { filename: string | URL; eval: boolean } | undefined;
-
-function workerEntry(): { filename: string | URL; eval: boolean } {
-  if (entry) return entry;
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) {
-    entry = { filename: new URL("./worker.js", here), eval: false };
-    return entry;
-  }
-  const target = new URL("./worker.ts", here).href;
-  const loader = tsxEsmApi();
-  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); });`;
-  entry = { filename: code, eval: true };
-  return entry;
-}
-
-function tsxEsmApi(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    const manifest = require.resolve("tsx/package.json");
-    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
-      exports: Record<string, { import?: { default?: string } }>;
-    };
-    const file = pkg.exports["./esm/api"]?.import?.default;
-    if (!file) throw new Error("tsx/package.json has no ESM export for ./esm/api");
-    return pathToFileURL(join(dirname(manifest), file)).href;
-  } catch (error) {
-    throw new Error(
-      "cordon: pool workers started from the TypeScript sources need tsx (a dev dependency); build with `npm run build` and use dist/",
-      { cause: error },
-    );
-  }
-}
 
 /** A session held by a worker, as the pool sees it. */
 export interface PinnedSession {
@@ -100,41 +53,31 @@ export class PoolWorker {
   due = false;
   /** Why the thread ended, in the words a lost session reports. */
   endReason = "its worker thread ended";
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flags: Int32Array;
+  private readonly link: WorkerLink;
   private timer: NodeJS.Timeout | undefined;
   private aborting = false;
   private lastError: unknown;
-  private exited: Promise<void>;
+  private readonly exited: Promise<void>;
 
   constructor(
     private readonly settings: WorkerSettings,
     private readonly events: WorkerEvents,
   ) {
-    const shared = new SharedArrayBuffer(SHARED_BYTES);
-    this.flags = new Int32Array(shared);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const config: WorkerConfig = {
-      shared,
-      callPort: port2,
-      maxStackBytes: settings.maxStackBytes,
-      shareTransforms: settings.shareTransforms,
-    };
-    const { filename, eval: isEval } = workerEntry();
-    this.worker = new Worker(filename, {
-      eval: isEval,
-      workerData: config,
-      transferList: [port2],
-      resourceLimits: settings.resourceLimits,
+    let exited!: () => void;
+    this.exited = new Promise((resolve) => {
+      exited = resolve;
     });
-    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.on("message", (message: FromWorker) => this.onMessage(message));
-    this.worker.on("error", (error) => {
-      this.lastError ??= error;
+    this.link = (settings.link ?? threadLink)(settings, {
+      message: (message) => this.onMessage(message),
+      error: (error) => {
+        this.lastError ??= error;
+      },
+      exit: (detail) => {
+        exited();
+        this.onExit(detail);
+      },
     });
-    this.worker.on("exit", (code) => this.onExit(code));
+    this.endReason = `its ${this.link.noun} ended`;
   }
 
   /**
@@ -142,14 +85,14 @@ export class PoolWorker {
    * reason and the worker stays idle).
    */
   dispatch(task: Task): boolean {
-    Atomics.store(this.flags, SLOT.interrupt, 0);
+    this.link.interrupt(0);
     try {
       this.post(task.request);
     } catch (error) {
       task.reject(
         new InvalidOptionError(
           "options",
-          `cannot be sent to a worker thread: ${(error as Error)?.message ?? error}`,
+          `cannot be sent to a ${this.link.noun}: ${(error as Error)?.message ?? error}`,
         ),
       );
       return false;
@@ -157,7 +100,7 @@ export class PoolWorker {
     this.state = "busy";
     this.task = task;
     this.aborting = false;
-    this.worker.ref();
+    this.link.ref();
     task.startedAt = performance.now();
     this.arm(task.timeoutMs + this.settings.graceMs, "timeout");
     task.signal?.addEventListener("abort", this.onAbort);
@@ -179,8 +122,7 @@ export class PoolWorker {
   close(): Promise<void> {
     if (this.state !== "closed") {
       this.state = "closed";
-      this.port.close();
-      void this.worker.terminate();
+      this.link.terminate();
     }
     return this.exited;
   }
@@ -196,7 +138,7 @@ export class PoolWorker {
   }
 
   private post(message: ToWorker): void {
-    this.worker.postMessage(message);
+    this.link.post(message);
   }
 
   private arm(ms: number, reason: StopReason): void {
@@ -215,8 +157,7 @@ export class PoolWorker {
     const task = this.task;
     if (!task || this.aborting) return;
     this.aborting = true;
-    Atomics.store(this.flags, SLOT.interrupt, 1);
-    this.wakeWorker();
+    this.link.interrupt(1, true);
     this.post({ type: "abort", id: task.id });
     const left = task.startedAt + task.timeoutMs + this.settings.graceMs - performance.now();
     this.arm(Math.max(0, Math.min(this.settings.graceMs, left)), "abort");
@@ -226,17 +167,12 @@ export class PoolWorker {
   private kill(reason: StopReason): void {
     this.endReason =
       reason === "abort"
-        ? "its worker thread was stopped because an aborted run on it did not stop in time"
-        : "its worker thread was stopped because a run on it did not end by its deadline";
+        ? `its ${this.link.noun} was stopped because an aborted run on it did not stop in time`
+        : `its ${this.link.noun} was stopped because a run on it did not end by its deadline`;
     const task = this.release();
     void this.close();
     task?.stop(reason);
     this.events.gone(this);
-  }
-
-  private wakeWorker(): void {
-    Atomics.add(this.flags, SLOT.wake, 1);
-    Atomics.notify(this.flags, SLOT.wake);
   }
 
   private onCall(request: CallRequest): void {
@@ -252,9 +188,8 @@ export class PoolWorker {
     if (this.state === "closed") return;
     // Refused because the deadline passed on this thread's clock: the worker's run ends as a timeout too, at its
     // engine's next check, rather than as the guest's failure with the refusal.
-    if (task?.pastDeadline() && !this.aborting) Atomics.store(this.flags, SLOT.interrupt, INTERRUPT_TIMEOUT);
-    this.port.postMessage(reply);
-    this.wakeWorker();
+    if (task?.pastDeadline() && !this.aborting) this.link.interrupt(INTERRUPT_TIMEOUT);
+    this.link.answer(reply);
   }
 
   /**
@@ -264,8 +199,7 @@ export class PoolWorker {
   private onTransform(request: TransformRequest): void {
     const reply = (answer: CallReply) => {
       if (this.state === "closed") return;
-      this.port.postMessage(answer);
-      this.wakeWorker();
+      this.link.answer(answer);
     };
     const { call } = request;
     if (this.task?.id !== request.id || this.state !== "busy") {
@@ -294,7 +228,7 @@ export class PoolWorker {
     switch (message.type) {
       case "ready":
         this.state = "idle";
-        this.worker.unref();
+        this.link.unref();
         this.events.idle(this);
         return;
       case "out":
@@ -313,7 +247,7 @@ export class PoolWorker {
         this.runs += 1;
         this.memory = message.memory;
         this.state = "idle";
-        this.worker.unref();
+        this.link.unref();
         if (message.type === "result") task.complete(message.result);
         else
           task.reject(
@@ -326,21 +260,18 @@ export class PoolWorker {
     }
   }
 
-  private onExit(code: number): void {
+  private onExit(how: string): void {
     if (this.state === "closed") return;
     const starting = this.state === "starting";
     this.state = "closed";
-    this.port.close();
     const task = this.release();
     const error = this.lastError;
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : how;
+    const noun = this.link.noun;
     this.endReason = starting
-      ? `its worker thread could not start (${detail})`
-      : `its worker thread ended unexpectedly (${detail})`;
-    task?.stop("crash", detail);
-    this.events.gone(
-      this,
-      starting ? (error ?? new Error(`the worker exited with code ${code}`)) : undefined,
-    );
+      ? `its ${noun} could not start (${detail})`
+      : `its ${noun} ended unexpectedly (${detail})`;
+    task?.stop("crash", detail, noun);
+    this.events.gone(this, starting ? (error ?? new Error(`the ${noun} ended (${how})`)) : undefined);
   }
 }

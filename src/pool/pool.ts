@@ -18,6 +18,7 @@ import { type ResolvedOptions, type RunOptions, resolveOptions } from "../sandbo
 import { disposedWhileRunning } from "../sandbox/in-flight.js";
 import { EXIT, type RunError, type RunResult } from "../sandbox/result.js";
 import { sessionLostError } from "../session/lost.js";
+import type { LinkFactory } from "./link.js";
 import { type PinnedSession, PoolWorker, type WorkerEvents, type WorkerSettings } from "./pool-worker.js";
 import type { HostFunctionEntry, SessionOpen } from "./protocol.js";
 import { Task } from "./task.js";
@@ -94,7 +95,10 @@ export class WorkerPool {
    * `internal.shareTransforms`: the pool belongs to one sandbox, so each worker keeps one TypeScript transform cache
    * for all its runs (not part of the public API; a pool shared by unrelated callers shares none).
    */
-  constructor(options: WorkerPoolOptions = {}, internal: { shareTransforms?: boolean } = {}) {
+  constructor(
+    options: WorkerPoolOptions = {},
+    internal: { shareTransforms?: boolean; link?: LinkFactory } = {},
+  ) {
     this.size = count("workers", options.workers, os.availableParallelism(), 1);
     this.maxQueue = count("maxQueue", options.maxQueue, 1000, 0);
     this.maxRunsPerWorker = count("maxRunsPerWorker", options.maxRunsPerWorker, 10_000, 1);
@@ -117,6 +121,7 @@ export class WorkerPool {
       maxStackBytes,
       graceMs,
       shareTransforms: internal.shareTransforms ?? false,
+      ...(internal.link && { link: internal.link }),
     };
     this.events = {
       idle: (worker) => this.onIdle(worker),

@@ -207,8 +207,8 @@ export class Task {
     this.finish(result);
   }
 
-  /** The run ended without a result from the worker (it was stopped, or it died). */
-  stop(reason: StopReason, detail?: string): void {
+  /** The run ended without a result from the worker (it was stopped, or it died; `noun` names what ended). */
+  stop(reason: StopReason, detail?: string, noun = "worker thread"): void {
     if (this.ending) {
       this.endNow(this.ending.error);
       return;
@@ -228,7 +228,7 @@ export class Task {
       this.finish(
         this.failure(EXIT.error, {
           name: "InternalError",
-          message: `the engine failed: the worker thread running it ended unexpectedly${detail ? ` (${detail})` : ""}`,
+          message: `the engine failed: the ${noun} running it ended unexpectedly${detail ? ` (${detail})` : ""}`,
         }),
       );
     }

@@ -6,6 +6,7 @@ import { loadWasmBytes } from "../platform/node.js";
 import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { checkTenantLimits, type TenantLimits, tenantName } from "../pool/tenants.js";
+import { ProcessPool, type ProcessPoolOptions } from "../pool/process-pool.js";
 import { InlineSession, type Session, type SessionOptions } from "../session/session.js";
 import { WorkerSession } from "../session/worker-session.js";
 import type { Environment } from "./environment.js";
@@ -18,8 +19,11 @@ import { type InternalRunOptions, newClock, newEnvironment, newFetcher, newVirtu
 
 const wasmModule = memoizedModule(loadWasmBytes);
 
-/** Where runs execute: "worker" (default) on worker threads, "inline" on the caller's thread. */
-export type Isolation = "worker" | "inline";
+/**
+ * Where runs execute: "worker" (default) on worker threads, "process" on worker threads each inside a child process
+ * of its own, "inline" on the caller's thread.
+ */
+export type Isolation = "worker" | "process" | "inline";
 
 /** Options of the top-level run(): run options plus where it runs. */
 export interface TopLevelRunOptions extends RunOptions {
@@ -28,9 +32,9 @@ export interface TopLevelRunOptions extends RunOptions {
 
 function checkIsolation(value: unknown): Isolation {
   if (value === undefined) return "worker";
-  if (value === "worker" || value === "inline") return value;
+  if (value === "worker" || value === "process" || value === "inline") return value;
   const got = typeof value === "string" ? JSON.stringify(value) : typeof value;
-  throw new InvalidOptionError("isolation", `must be "worker" or "inline"; got ${got}`);
+  throw new InvalidOptionError("isolation", `must be "worker", "process" or "inline"; got ${got}`);
 }
 
 export interface SandboxOptions extends RunOptions {
@@ -38,6 +42,8 @@ export interface SandboxOptions extends RunOptions {
   isolation?: Isolation;
   /** With isolation "worker": the pool's settings (workers, maxQueue, resourceLimits...). */
   workerPool?: WorkerPoolOptions;
+  /** With isolation "process": the pool's settings (processes, maxQueue, graceMs...). */
+  processPool?: ProcessPoolOptions;
   /** Ready engine cells kept per memory limit. Default 4. */
   maxIdleCells?: number;
   /** Sessions open at once. Default 1,000; beyond it createSession() throws BusyError. */
@@ -95,12 +101,13 @@ async function execute(
 
 const sharedPool = new CellPool(wasmModule);
 
-/** The pool behind run(): made on first use; idle workers never keep the process alive. */
+/** The pools behind run(): made on first use; idle workers and children never keep the process alive. */
 let sharedWorkers: WorkerPool | undefined;
+let sharedProcesses: ProcessPool | undefined;
 
 /**
  * Runs `code` in a fresh sandbox (a new runtime and context) and returns its result. Guest failures are values.
- * Runs on a worker thread unless `isolation: "inline"`.
+ * Runs on a worker thread unless `isolation: "process"` (a worker inside a child process) or `"inline"`.
  */
 export async function run(code: string, options?: TopLevelRunOptions): Promise<RunResult> {
   checkCode(code);
@@ -112,6 +119,10 @@ export async function run(code: string, options?: TopLevelRunOptions): Promise<R
     runOptions = rest;
   }
   if (isolation === "inline") return execute(sharedPool, code, resolveOptions(undefined, runOptions));
+  if (isolation === "process") {
+    sharedProcesses ??= new ProcessPool();
+    return sharedProcesses.run(code, runOptions);
+  }
   sharedWorkers ??= new WorkerPool();
   return sharedWorkers.run(code, runOptions);
 }
@@ -128,7 +139,16 @@ export async function runInline(
 
 /** A sandbox holding its own engine cells; every run still gets a fresh runtime and context. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { maxIdleCells, maxSessions = 1000, isolation, workerPool, perTenant, ...runDefaults } = options;
+  const {
+    maxIdleCells,
+    maxSessions = 1000,
+    isolation,
+    workerPool,
+    processPool,
+    perTenant,
+    ...runDefaults
+  } = options;
+  const where = checkIsolation(isolation);
   const tenantLimits = checkTenantLimits("perTenant", perTenant);
   const maxTenantSessions = perTenant?.maxSessions ?? Number.POSITIVE_INFINITY;
   for (const [name, value] of [
@@ -151,12 +171,17 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // The sandbox's runs and sessions share TypeScript transforms, with no other sandbox (see transform-cache.ts): its
   // worker threads keep one cache each; inline, this one.
   const workers =
-    checkIsolation(isolation) === "worker"
+    where === "worker"
       ? new WorkerPool(
           { ...workerPool, perTenant: { ...workerPool?.perTenant, ...tenantLimits } },
           { shareTransforms: true },
         )
-      : undefined;
+      : where === "process"
+        ? new ProcessPool(
+            { ...processPool, perTenant: { ...processPool?.perTenant, ...tenantLimits } },
+            { shareTransforms: true },
+          )
+        : undefined;
   const internal = { transforms: new TransformCache() };
   const sessions = new Map<string, InlineSession | WorkerSession>();
   const inFlight = new InFlight();
@@ -204,7 +229,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (sessions.size >= maxSessions) {
         throw new BusyError(`cordon: this sandbox already has ${maxSessions} sessions (option maxSessions)`);
       }
-      // With isolation "worker" the session's state lives on one worker of the pool; else on this thread.
+      // With a pool the session's state lives on one of its workers (or children); inline, on this thread.
       const onEnd = (session: Session) => sessions.delete(session.id);
       const merged = { ...runDefaults, ...sessionOptions };
       const tenant = checkTenant(merged.tenant);
