@@ -1,6 +1,7 @@
 // Parsing a failed program's source on the host (only after a failure) and the small tree queries the diagnosis
 // needs: nodes in source order, positions as offsets, and expressions rendered the way V8 names them in messages.
 import { type Node, type Options, Parser } from "acorn";
+import { parseSimple } from "./simple-parse.js";
 
 export type SourceKind = "module" | "script";
 
@@ -17,8 +18,13 @@ const BASE: Options = {
   checkPrivateFields: false,
 };
 
-/** The program's tree, or the parser's error (a SyntaxError with `pos`), in the given kind. */
+/**
+ * The program's tree, or the parser's error (a SyntaxError with `pos`), in the given kind. A program of the simplest
+ * statements is read without the full parser (same tree).
+ */
 export function parseSource(code: string, kind: SourceKind): { ast?: AnyNode; error?: SyntaxErrorAt } {
+  const simple = parseSimple(code, kind);
+  if (simple) return { ast: simple };
   try {
     return { ast: Parser.parse(code, { ...BASE, sourceType: kind }) as unknown as AnyNode };
   } catch (error) {
