@@ -1,6 +1,7 @@
 // Parsing a failed program's source on the host (only after a failure) and the small tree queries the diagnosis
 // needs: nodes in source order, positions as offsets, and expressions rendered the way V8 names them in messages.
 import { type Node, type Options, Parser } from "acorn";
+import { parseSimple } from "./simple-parse.js";
 
 export type SourceKind = "module" | "script";
 
@@ -17,8 +18,13 @@ const BASE: Options = {
   checkPrivateFields: false,
 };
 
-/** The program's tree, or the parser's error (a SyntaxError with `pos`), in the given kind. */
+/**
+ * The program's tree, or the parser's error (a SyntaxError with `pos`), in the given kind. A program of the simplest
+ * statements is read without the full parser (same tree).
+ */
 export function parseSource(code: string, kind: SourceKind): { ast?: AnyNode; error?: SyntaxErrorAt } {
+  const simple = parseSimple(code, kind);
+  if (simple) return { ast: simple };
   try {
     return { ast: Parser.parse(code, { ...BASE, sourceType: kind }) as unknown as AnyNode };
   } catch (error) {
@@ -52,23 +58,37 @@ export function walk(
   node: AnyNode,
   visit: (node: AnyNode, parent: AnyNode | undefined) => boolean | undefined,
 ): void {
-  const stack: [AnyNode, AnyNode | undefined][] = [[node, undefined]];
-  while (stack.length > 0) {
-    const [current, parent] = stack.pop()!;
-    if (visit(current, parent) === false) continue;
-    const children: AnyNode[] = [];
+  const nodes: AnyNode[] = [node];
+  const parents: (AnyNode | undefined)[] = [undefined];
+  const children: AnyNode[] = [];
+  while (nodes.length > 0) {
+    const current = nodes.pop()!;
+    if (visit(current, parents.pop()) === false) continue;
+    children.length = 0;
+    let sorted = true;
     for (const key of Object.keys(current)) {
       if (key === "type" || key === "start" || key === "end" || key === "loc" || key === "range") continue;
       const value = current[key];
       if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) children.push(item);
+        for (const item of value) if (isNode(item)) sorted = add(children, item) && sorted;
       } else if (isNode(value)) {
-        children.push(value);
+        sorted = add(children, value) && sorted;
       }
     }
-    children.sort((a, b) => a.start - b.start);
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, current]);
+    // Fields are mostly in source order already; the sort is stable, so skipping it then changes nothing.
+    if (!sorted) children.sort((a, b) => a.start - b.start);
+    for (let i = children.length - 1; i >= 0; i--) {
+      nodes.push(children[i]!);
+      parents.push(current);
+    }
   }
+}
+
+/** Appends `child`; whether the list is still in source order. */
+function add(children: AnyNode[], child: AnyNode): boolean {
+  const last = children[children.length - 1];
+  children.push(child);
+  return last === undefined || last.start <= child.start;
 }
 
 function isNode(value: unknown): value is AnyNode {

@@ -32,7 +32,8 @@ export function awaitHint(ast: AnyNode, subject: AnyNode | undefined): string | 
   while (root && (root.type === "MemberExpression" || root.type === "ChainExpression")) {
     root = (root.type === "ChainExpression" ? root.expression : root.object) as AnyNode;
   }
-  if (!root) return undefined;
+  // Only a call or a variable can hold a Promise here: anything else needs no look at the file.
+  if (!root || (root.type !== "CallExpression" && root.type !== "Identifier")) return undefined;
   const target: AnyNode = root;
   const asyncNames = new Set<string>(["fetch"]);
   walk(ast, (node, parent) => {
@@ -48,18 +49,7 @@ export function awaitHint(ast: AnyNode, subject: AnyNode | undefined): string | 
     }
     return true;
   });
-  const isAsyncCall = (node: AnyNode | undefined): boolean => {
-    if (node?.type !== "CallExpression") return false;
-    const callee = node.callee as AnyNode;
-    const name =
-      callee.type === "Identifier"
-        ? (callee.name as string)
-        : callee.type === "MemberExpression" && !callee.computed
-          ? ((callee.property as AnyNode).name as string)
-          : undefined;
-    return name !== undefined && asyncNames.has(name);
-  };
-  if (isAsyncCall(target)) return "that call returns a Promise: add `await` before it";
+  if (isAsyncCall(target, asyncNames)) return "that call returns a Promise: add `await` before it";
   if (target.type !== "Identifier") return undefined;
   const name = target.name as string;
   let init: AnyNode | undefined;
@@ -70,8 +60,21 @@ export function awaitHint(ast: AnyNode, subject: AnyNode | undefined): string | 
     }
     return true;
   });
-  if (!isAsyncCall(init)) return undefined;
+  if (!isAsyncCall(init, asyncNames)) return undefined;
   return `\`${name}\` holds a Promise: add \`await\` before the call that sets it`;
+}
+
+/** Whether `node` calls one of `asyncNames` (by name, or as a method of that name). */
+function isAsyncCall(node: AnyNode | undefined, asyncNames: Set<string>): boolean {
+  if (node?.type !== "CallExpression") return false;
+  const callee = node.callee as AnyNode;
+  const name =
+    callee.type === "Identifier"
+      ? (callee.name as string)
+      : callee.type === "MemberExpression" && !callee.computed
+        ? ((callee.property as AnyNode).name as string)
+        : undefined;
+  return name !== undefined && asyncNames.has(name);
 }
 
 /** Advice for errors that name a missing file. */

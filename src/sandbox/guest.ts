@@ -200,7 +200,8 @@ export class Guest implements GuestApi {
       const handle = ctx.getProp(thrown, key);
       try {
         const type = ctx.typeof(handle);
-        if (type === "string") return readWholeString(ctx, handle) ?? ctx.getString(handle);
+        // (The FFI's read stops at a NUL character: such a string is read up to it, as by the reader below.)
+        if (type === "string") return ctx.getString(handle);
         return type === "undefined" ? undefined : false;
       } finally {
         handle.dispose();
@@ -230,7 +231,7 @@ export class Guest implements GuestApi {
       if (ctx.typeof(result.value) !== "object") return undefined;
       const [name, message, stack] = [0, 1, 2].map((i) => {
         const item = ctx.getProp(result.value, i);
-        const text = readWholeString(ctx, item) ?? ctx.getString(item);
+        const text = ctx.getString(item);
         item.dispose();
         return text;
       }) as [string, string, string];
