@@ -90,6 +90,17 @@ describe("memory", () => {
     await expectHealthy();
   });
 
+  it("runs out of memory after a top-level await with no engine assertion, and the next run works", async () => {
+    // The engine's teardown of a runtime whose allocation failed inside an async function's resumption asserts
+    // on objects left alive; such a cell is dropped whole (the setup file fails the test on an assertion).
+    const code = "await null; const a = []; while (true) a.push(new Array(1000).fill(a.length));";
+    for (let i = 0; i < 3; i++) {
+      const r = await run(code, { isolation: "inline", memoryLimitBytes: 24 * MiB, timeoutMs: 5000 });
+      expect(r).toMatchObject({ ok: false, exitCode: 137, error: { name: "MemoryLimitError" } });
+    }
+    await expectHealthy();
+  });
+
   it("ends a string-doubling bomb as a failure", async () => {
     const r = await sb.run("let s = 'x'; while (true) s += s");
     expect(r.ok).toBe(false);
