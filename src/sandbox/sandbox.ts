@@ -12,7 +12,7 @@ import { Execution } from "./execution.js";
 import { disposedWhileRunning, InFlight } from "./in-flight.js";
 import { type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
-import type { RunResult } from "./result.js";
+import { EXIT, type RunResult } from "./result.js";
 import { type InternalRunOptions, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
 
 const wasmModule = memoizedModule(loadWasmBytes);
@@ -76,7 +76,12 @@ async function execute(
     env = newEnvironment(cell, options, vfs, "run", internal, kind);
     execution = new Execution(env, { code, kind, filename: options.filename, options, fetcher });
     inFlight?.add(execution);
-    return await execution.run();
+    const result = await execution.run();
+    // A run stopped by its deadline or an abort inside the evaluation of an ES module graph (a static or dynamic
+    // import of a built-in) leaves objects the engine's runtime teardown asserts on. Its cell is dropped whole
+    // instead of torn down: a fresh cell costs little next to a run that went to its deadline.
+    if (result.exitCode === EXIT.timeout || result.exitCode === EXIT.aborted) cell.broken = true;
+    return result;
   } finally {
     if (execution) inFlight?.delete(execution);
     if (env) env.dispose();
