@@ -34,8 +34,9 @@ function testFiles(dir: string): string[] {
 
 /** The callee's name when it is `run(...)` or `x.run(...)`. */
 function calleeName(node: Node): string | undefined {
-  const callee = (node as unknown as { callee?: { type: string; name?: string; property?: { name?: string } } })
-    .callee;
+  const callee = (
+    node as unknown as { callee?: { type: string; name?: string; property?: { name?: string } } }
+  ).callee;
   if (!callee) return undefined;
   if (callee.type === "Identifier") return callee.name;
   if (callee.type === "MemberExpression") return callee.property?.name;
@@ -44,9 +45,15 @@ function calleeName(node: Node): string | undefined {
 
 /** The text of a string literal or a template literal without substitutions. */
 function staticText(node: unknown): string | undefined {
-  const n = node as { type?: string; value?: unknown; expressions?: unknown[]; quasis?: { value: { cooked?: string } }[] };
+  const n = node as {
+    type?: string;
+    value?: unknown;
+    expressions?: unknown[];
+    quasis?: { value: { cooked?: string } }[];
+  };
   if (n.type === "Literal" && typeof n.value === "string") return n.value;
-  if (n.type === "TemplateLiteral" && n.expressions?.length === 0) return n.quasis?.[0]?.value.cooked ?? undefined;
+  if (n.type === "TemplateLiteral" && n.expressions?.length === 0)
+    return n.quasis?.[0]?.value.cooked ?? undefined;
   return undefined;
 }
 
@@ -65,7 +72,11 @@ function walk(node: unknown, visit: (node: Node) => void): void {
 
 /** Programs passed as literals to run() in one test file. */
 function programsIn(file: string, root: string): CorpusEntry[] {
-  const { code } = transformSync(readFileSync(file, "utf8"), { loader: "ts", format: "esm", target: "es2022" });
+  const { code } = transformSync(readFileSync(file, "utf8"), {
+    loader: "ts",
+    format: "esm",
+    target: "es2022",
+  });
   const ast = parse(code, { ecmaVersion: "latest", sourceType: "module", locations: true });
   const out: CorpusEntry[] = [];
   walk(ast, (node) => {

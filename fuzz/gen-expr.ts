@@ -101,10 +101,18 @@ const STRINGS = [
   '"x".repeat(100)',
   '"ab".repeat(1 << 12)',
   "String.fromCharCode(0xd83d)",
-  "`t${1}`",
+  "`t$" + "{1}`",
 ];
 
-const BIGINTS = ["0n", "1n", "-1n", "2n ** 64n", "-(2n ** 63n)", "123456789012345678901234567890n", "BigInt(2 ** 53)"];
+const BIGINTS = [
+  "0n",
+  "1n",
+  "-1n",
+  "2n ** 64n",
+  "-(2n ** 63n)",
+  "123456789012345678901234567890n",
+  "BigInt(2 ** 53)",
+];
 
 /** Picks one maker and runs only that one (so unused alternatives cost nothing and draw nothing). */
 export function oneOf(r: Rng, makers: readonly (() => string)[]): string {
@@ -190,7 +198,18 @@ export const BINARY = [
   "instanceof",
 ];
 const UNARY = ["!", "-", "+", "~", "typeof ", "void ", "String", "Number", "Boolean", "Object", "BigInt"];
-export const PROPS = ["length", "a", "b", "x", "constructor", "__proto__", "prototype", "size", "value", "then"];
+export const PROPS = [
+  "length",
+  "a",
+  "b",
+  "x",
+  "constructor",
+  "__proto__",
+  "prototype",
+  "size",
+  "value",
+  "then",
+];
 
 export function list(c: Ctx, min: number, max: number): string {
   const n = c.rng.int(min, max);
@@ -217,7 +236,11 @@ function objectParts(c: Ctx): string {
         [1, () => `set ${r.pick(["s", "a"])}(v) { this._s = v; }`],
         [1, () => `...${expr(c)}`],
         [1, () => `m(${c.ts ? "p: any" : "p"}) { return p; }`],
-        [1, () => `[Symbol.${r.pick(["iterator", "toPrimitive", "toStringTag", "asyncIterator"])}]: ${arrow(c)}`],
+        [
+          1,
+          () =>
+            `[Symbol.${r.pick(["iterator", "toPrimitive", "toStringTag", "asyncIterator"])}]: ${arrow(c)}`,
+        ],
       ])(),
     );
   }
@@ -253,7 +276,8 @@ function container(c: Ctx): string {
   return oneOf(r, [
     () => `new Map([[${expr(c)}, ${expr(c)}], [${expr(c)}, ${expr(c)}]])`,
     () => `new Set([${list(c, 0, 4)}])`,
-    () => `new ${r.pick(["Uint8Array", "Int32Array", "Float64Array", "Uint8ClampedArray", "BigInt64Array"])}(${r.pick(["0", "4", "[1, 2, 3]", "new ArrayBuffer(8)"])})`,
+    () =>
+      `new ${r.pick(["Uint8Array", "Int32Array", "Float64Array", "Uint8ClampedArray", "BigInt64Array"])}(${r.pick(["0", "4", "[1, 2, 3]", "new ArrayBuffer(8)"])})`,
     () => `new ArrayBuffer(${r.pick(["0", "16", "1024"])})`,
     () => `new DataView(new ArrayBuffer(8))`,
     () => `new ${r.pick(["Error", "TypeError", "RangeError", "SyntaxError"])}(${expr(c)})`,
@@ -278,7 +302,8 @@ function oddParts(c: Ctx): string {
     () => `new Proxy([], { ownKeys() { return ["a", "a"]; } })`,
     () => `new Proxy(function () {}, { apply() { return ${expr(c)}; }, construct() { return {}; } })`,
     () => `(() => { const o = { a: 1 }; o.self = o; o.list = [o, o]; return o; })()`,
-    () => `(() => { let d = {}; for (let i = 0; i < ${r.pick(["100", "2000", "20000"])}; i++) d = { d }; return d; })()`,
+    () =>
+      `(() => { let d = {}; for (let i = 0; i < ${r.pick(["100", "2000", "20000"])}; i++) d = { d }; return d; })()`,
     () => `Object.defineProperty(new Error("e"), "message", { get() { throw new Error("getter"); } })`,
     () => `Object.assign(new Error("named"), { name: ${literal(c)} })`,
     () => `Object.setPrototypeOf({ x: 1 }, null)`,
@@ -293,21 +318,28 @@ function oddParts(c: Ctx): string {
 function builtinCall(c: Ctx): string {
   const r = c.rng;
   return oneOf(r, [
-    () => `Math.${r.pick(["max", "min", "floor", "sqrt", "pow", "abs", "sign", "imul", "clz32", "hypot"])}(${list(c, 0, 3)})`,
+    () =>
+      `Math.${r.pick(["max", "min", "floor", "sqrt", "pow", "abs", "sign", "imul", "clz32", "hypot"])}(${list(c, 0, 3)})`,
     () => `JSON.stringify(${expr(c)})`,
     () => `JSON.stringify(${expr(c)}, null, ${r.pick(["2", '"\\t"', "20"])})`,
-    () => `JSON.parse(${r.pick(['"{\\"a\\":[1,2,{}]}"', '"[1,"', '"1e999"', '"\\"\\\\ud800\\""', "JSON.stringify({ b: 1 })"])})`,
-    () => `String(${expr(c)}).${r.pick(["padStart(10, '*')", "split('')", "normalize()", "at(-1)", "toUpperCase()", "replaceAll('a', '$&$&')", "localeCompare('b')"])}`,
-    () => `[${list(c, 0, 4)}].${r.pick(["map(String)", "filter(Boolean)", "reverse()", "flat(Infinity)", "sort()", "join('-')", "indexOf(NaN)", "includes(NaN)", "toSorted()", "at(-1)", "findLast(() => true)"])}`,
-    () => `Object.${r.pick(["keys", "values", "entries", "getOwnPropertyNames", "freeze", "isFrozen", "getPrototypeOf"])}(${expr(c)} ?? {})`,
+    () =>
+      `JSON.parse(${r.pick(['"{\\"a\\":[1,2,{}]}"', '"[1,"', '"1e999"', '"\\"\\\\ud800\\""', "JSON.stringify({ b: 1 })"])})`,
+    () =>
+      `String(${expr(c)}).${r.pick(["padStart(10, '*')", "split('')", "normalize()", "at(-1)", "toUpperCase()", "replaceAll('a', '$&$&')", "localeCompare('b')"])}`,
+    () =>
+      `[${list(c, 0, 4)}].${r.pick(["map(String)", "filter(Boolean)", "reverse()", "flat(Infinity)", "sort()", "join('-')", "indexOf(NaN)", "includes(NaN)", "toSorted()", "at(-1)", "findLast(() => true)"])}`,
+    () =>
+      `Object.${r.pick(["keys", "values", "entries", "getOwnPropertyNames", "freeze", "isFrozen", "getPrototypeOf"])}(${expr(c)} ?? {})`,
     () => `Reflect.${r.pick(["ownKeys", "getPrototypeOf", "isExtensible"])}(Object(${expr(c)}))`,
-    () => `Reflect.apply(${r.pick(["Math.max", "String.prototype.slice", "Array.prototype.concat"])}, ${expr(c)}, [${list(c, 0, 2)}])`,
+    () =>
+      `Reflect.apply(${r.pick(["Math.max", "String.prototype.slice", "Array.prototype.concat"])}, ${expr(c)}, [${list(c, 0, 2)}])`,
     () => `Array.isArray(${expr(c)})`,
     () => `Number.parseFloat(${expr(c)})`,
     () => `BigInt.asIntN(${r.pick(["8", "64", "0"])}, ${r.pick(BIGINTS)})`,
     () => `structuredClone(${expr(c)})`,
     () => `Symbol.keyFor(Symbol.for(${r.pick(STRINGS)}))`,
-    () => `new RegExp(${r.pick(['"(a+)+$"', '"[" ', '"\\\\d+"', '"(?<n>x)\\\\k<n>"'])}, ${r.pick(['"g"', '""', '"u"', '"x"'])}).exec(${expr(c)})`,
+    () =>
+      `new RegExp(${r.pick(['"(a+)+$"', '"[" ', '"\\\\d+"', '"(?<n>x)\\\\k<n>"'])}, ${r.pick(['"g"', '""', '"u"', '"x"'])}).exec(${expr(c)})`,
     () => `String(${expr(c)}).replace(/(.)/g, (m, a) => a + ${sync(c, () => expr(c))})`,
     () => `encodeURIComponent(${expr(c)})`,
     () => `decodeURIComponent(${r.pick(['"%"', '"%E0%A4%A"', '"a%20b"'])})`,
@@ -316,6 +348,7 @@ function builtinCall(c: Ctx): string {
     () => `Date.UTC(${list(c, 1, 3)})`,
     () => `new Date(${expr(c)}).toISOString()`,
     () => `Atomics === undefined`,
-    () => `globalThis.${r.pick(["console", "process", "Buffer", "fetch", "URL", "require", "module", "__return", "host"])}`,
+    () =>
+      `globalThis.${r.pick(["console", "process", "Buffer", "fetch", "URL", "require", "module", "__return", "host"])}`,
   ]);
 }

@@ -19,15 +19,31 @@ function resultValue(c: Ctx, hasInput: boolean): string {
     [6, () => expr(c)],
     [1, () => oddObject(c)],
     [1, () => "(() => { const o = { list: [] }; o.list.push(o, new Map([[o, o]])); return o; })()"],
-    [1, () => `(() => { let d = [1]; for (let i = 0; i < ${r.pick(["100", "5000", "100000"])}; i++) d = [d]; return d; })()`],
+    [
+      1,
+      () =>
+        `(() => { let d = [1]; for (let i = 0; i < ${r.pick(["100", "5000", "100000"])}; i++) d = [d]; return d; })()`,
+    ],
     [1, () => `new Map([[1, new Set([${expr(c)}])], ["k", new Map()]])`],
-    [1, () => `Object.defineProperty(new TypeError("t"), "name", { get() { throw new Error("name getter"); } })`],
-    [1, () => r.pick(["() => 1", "Symbol('value')", "class {}", "Math.max", "async () => 2", "function* () {}"])],
+    [
+      1,
+      () =>
+        `Object.defineProperty(new TypeError("t"), "name", { get() { throw new Error("name getter"); } })`,
+    ],
+    [
+      1,
+      () =>
+        r.pick(["() => 1", "Symbol('value')", "class {}", "Math.max", "async () => 2", "function* () {}"]),
+    ],
     [1, () => r.pick(["new Array(2 ** 32 - 1)", "'x'.repeat(1 << 20)", "new Uint8Array(1 << 20)", "[,,1]"])],
     [1, () => `Promise.reject(${expr(c)})`],
     [1, () => "new Promise(() => {})"],
     [1, () => `({ get a() { throw new Error("getter"); }, b: 1 })`],
-    [hasInput ? 4 : 0, () => `(${c.ts ? "x: any" : "x"}) => ${c.rng.pick(["x", "[x, x]", "host.echo(x)", "x.length", "Promise.resolve(x)"])}`],
+    [
+      hasInput ? 4 : 0,
+      () =>
+        `(${c.ts ? "x: any" : "x"}) => ${c.rng.pick(["x", "[x, x]", "host.echo(x)", "x.length", "Promise.resolve(x)"])}`,
+    ],
   ])();
 }
 
@@ -46,7 +62,8 @@ function staticImports(r: Rng): string {
         () => `import m${i} from "./mod.js";`,
         () => `import d${i}, { named as n${i} } from "./esm.mjs";`,
         () => `import cp${i} from "node:child_process";`,
-        () => `import x${i} from "${r.pick(["lodash", "https://example.com/x.js", "data:text/javascript,export default 1", "/nope.js"])}";`,
+        () =>
+          `import x${i} from "${r.pick(["lodash", "https://example.com/x.js", "data:text/javascript,export default 1", "/nope.js"])}";`,
       ]),
     );
   }

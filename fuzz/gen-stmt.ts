@@ -42,7 +42,11 @@ export function stmt(c: Ctx): string {
     [3, () => fsUse(c)],
     [2, () => timerUse(c)],
     [3, () => hostUse(c)],
-    [1, () => `fetch(${r.pick(['"https://example.com/"', '"http://127.0.0.1:1/"', '"http://169.254.169.254/latest"', '"file:///etc/passwd"', '"data:,x"', "new URL('https://a.b/c')"])}).then((res) => res.text(), (e) => console.log(e.name, e.message));`],
+    [
+      1,
+      () =>
+        `fetch(${r.pick(['"https://example.com/"', '"http://127.0.0.1:1/"', '"http://169.254.169.254/latest"', '"file:///etc/passwd"', '"data:,x"', "new URL('https://a.b/c')"])}).then((res) => res.text(), (e) => console.log(e.name, e.message));`,
+    ],
     [1, () => `if (${expr(c)}) process.exit(${r.pick(["0", "1", "2", "255", "-1", "1.5", '"3"', ""])});`],
     [1, () => `process.exitCode = ${r.pick(["0", "1", "7", "undefined"])};`],
     [2, () => `throw ${throwable(c)};`],
@@ -51,6 +55,12 @@ export function stmt(c: Ctx): string {
     [1, () => `globalThis.__return?.(${expr(c)});`],
     [1, () => `${r.pick(["eval", "new Function"])}(${JSON.stringify(`return ${literal(c)} + 1`)});`],
   ])();
+}
+
+/** `make` with `name` in scope (the caller's nested() takes it out again). */
+function withName(c: Ctx, name: string, make: () => string): string {
+  c.names.push(name);
+  return make();
 }
 
 /** A statement for a callback body (neither async nor a generator). */
@@ -63,11 +73,14 @@ function boundedLoop(c: Ctx): string {
   const i = c.fresh("i");
   const n = r.pick(["3", "10", "100", "1000"]);
   return oneOf(r, [
-    () => `for (let ${i} = 0; ${i} < ${n}; ${i}++) {\n${c.nested(() => (c.names.push(i), block(c, 1, 3)))}\n}`,
-    () => `for (const ${i} of [${expr(c)}, ${expr(c)}]) {\n${c.nested(() => (c.names.push(i), block(c, 0, 2)))}\n}`,
+    () =>
+      `for (let ${i} = 0; ${i} < ${n}; ${i}++) {\n${c.nested(() => withName(c, i, () => block(c, 1, 3)))}\n}`,
+    () =>
+      `for (const ${i} of [${expr(c)}, ${expr(c)}]) {\n${c.nested(() => withName(c, i, () => block(c, 0, 2)))}\n}`,
     () => `for (const ${i} in ${expr(c)} ?? {}) { if (${i}) break; }`,
     () => `let ${i} = ${n}; while (${i}-- > 0) { ${stmt(c)} }`,
-    () => `outer${i}: for (let a = 0; a < 5; a++) { for (let b = 0; b < 5; b++) { if (b > a) continue outer${i}; if (a === 3) break outer${i}; } }`,
+    () =>
+      `outer${i}: for (let a = 0; a < 5; a++) { for (let b = 0; b < 5; b++) { if (b > a) continue outer${i}; if (a === 3) break outer${i}; } }`,
     () => `do { ${stmt(c)} } while (false);`,
   ]);
 }
@@ -101,7 +114,9 @@ function functionDecl(c: Ctx): string {
     const list = ps.map((p, k) => (k === 1 && r.chance(0.3) ? `...${p}` : `${p}${c.annotate()}`));
     return { list, body };
   });
-  const call = r.chance(0.8) ? `\n${c.inAsync && isAsync ? "await " : ""}${name}(${expr(c)}, ${expr(c)});` : "";
+  const call = r.chance(0.8)
+    ? `\n${c.inAsync && isAsync ? "await " : ""}${name}(${expr(c)}, ${expr(c)});`
+    : "";
   const closure = r.chance(0.3)
     ? `\nconst ${name}c = (() => { let n = 0; return () => ++n + ${name}.length; })(); ${name}c(); ${name}c();`
     : "";
@@ -115,9 +130,21 @@ function classDecl(c: Ctx): string {
 function classParts(c: Ctx): string {
   const r = c.rng;
   const name = c.fresh("C");
-  const base = r.pick(["", " extends Error", " extends Array", " extends Map", " extends Object", " extends null"]);
-  const field = c.ts ? `  #p: any = ${expr(c)};\n  static s: number = 1;` : `  #p = ${expr(c)};\n  static s = 1;`;
-  const ctor = base && base !== " extends null" ? `  constructor(...args) { super(...args); this.k = ${expr(c)}; }\n` : "";
+  const base = r.pick([
+    "",
+    " extends Error",
+    " extends Array",
+    " extends Map",
+    " extends Object",
+    " extends null",
+  ]);
+  const field = c.ts
+    ? `  #p: any = ${expr(c)};\n  static s: number = 1;`
+    : `  #p = ${expr(c)};\n  static s = 1;`;
+  const ctor =
+    base && base !== " extends null"
+      ? `  constructor(...args) { super(...args); this.k = ${expr(c)}; }\n`
+      : "";
   const body = `class ${name}${base} {\n${field}\n${ctor}  get g() { return this.#p; }\n  set g(v) { this.#p = v; }\n  m(x) { return ${c.nested(() => expr(c))}; }\n  static make() { return new this(); }\n  get [Symbol.toStringTag]() { return "${name}"; }\n}`;
   c.names.push(name);
   const inst = c.fresh("o");
@@ -129,7 +156,11 @@ function generatorUse(c: Ctx): string {
   const name = c.fresh("gen");
   c.names.push(name);
   const body = c.nested(() =>
-    c.body(false, true, () => `yield (${expr(c)});\n${block(c, 0, 2)}\nyield* [${expr(c)}];\nreturn ${expr(c)};`),
+    c.body(
+      false,
+      true,
+      () => `yield (${expr(c)});\n${block(c, 0, 2)}\nyield* [${expr(c)}];\nreturn ${expr(c)};`,
+    ),
   );
   return `function* ${name}() {\n${body}\n}\n${c.rng.pick([`[...${name}()]`, `for (const y of ${name}()) console.log(y)`, `${name}().next()`, `${name}().return(1)`, `${name}().throw(new Error("t"))`])};`;
 }
@@ -137,14 +168,19 @@ function generatorUse(c: Ctx): string {
 function asyncUse(c: Ctx): string {
   const r = c.rng;
   return oneOf(r, [
-    () => `Promise.all([${expr(c)}, Promise.resolve(${expr(c)}), host.later(${expr(c)})]).then((v) => console.log(v), (e) => console.log("rejected", e?.name));`,
-    () => `Promise.race([new Promise((res) => setTimeout(res, ${r.int(0, 30)}, ${expr(c)})), Promise.reject(${expr(c)})]).catch(() => {});`,
-    () => `Promise.allSettled([${expr(c)}, Promise.reject(${throwable(c)})]).then((s) => console.log(s.map((x) => x.status)));`,
-    () => `(async () => { try { await ${expr(c)}; await host.reject(${expr(c)}); } catch (e) { console.log(typeof e); } })();`,
+    () =>
+      `Promise.all([${expr(c)}, Promise.resolve(${expr(c)}), host.later(${expr(c)})]).then((v) => console.log(v), (e) => console.log("rejected", e?.name));`,
+    () =>
+      `Promise.race([new Promise((res) => setTimeout(res, ${r.int(0, 30)}, ${expr(c)})), Promise.reject(${expr(c)})]).catch(() => {});`,
+    () =>
+      `Promise.allSettled([${expr(c)}, Promise.reject(${throwable(c)})]).then((s) => console.log(s.map((x) => x.status)));`,
+    () =>
+      `(async () => { try { await ${expr(c)}; await host.reject(${expr(c)}); } catch (e) { console.log(typeof e); } })();`,
     () => (c.inAsync ? `await ${expr(c)};` : `void Promise.resolve(${expr(c)});`),
     () => `queueMicrotask(() => { ${callback(c)} });`,
     () => `Promise.reject(${throwable(c)});`,
-    () => `new Promise((_, reject) => reject(${sync(c, () => throwable(c))})).finally(() => console.log("fin"));`,
+    () =>
+      `new Promise((_, reject) => reject(${sync(c, () => throwable(c))})).finally(() => console.log("fin"));`,
     () => `(async function* () { yield (${expr(c)}); })().next().then((x) => x.value);`,
   ]);
 }
@@ -167,7 +203,13 @@ function tryCatch(c: Ctx): string {
   const e = c.fresh("e");
   const handler = c.nested(() => {
     c.names.push(e);
-    return r.pick([`console.log(${e});`, `console.log(String(${e}?.message));`, `${e}?.stack;`, `throw ${e};`, ""]);
+    return r.pick([
+      `console.log(${e});`,
+      `console.log(String(${e}?.message));`,
+      `${e}?.stack;`,
+      `throw ${e};`,
+      "",
+    ]);
   });
   const fin = r.chance(0.4) ? ` finally {\n${block(c, 0, 2)}\n}` : "";
   return `try {\n${block(c, 1, 3)}\n} catch${r.chance(0.2) ? "" : ` (${e})`} {\n${handler}\n}${fin}`;
@@ -192,17 +234,58 @@ function taggedTemplate(c: Ctx): string {
 function proxyUse(c: Ctx): string {
   const p = c.fresh("px");
   c.names.push(p);
-  const trap = c.rng.pick(["get", "set", "has", "ownKeys", "getOwnPropertyDescriptor", "deleteProperty", "defineProperty"]);
+  const trap = c.rng.pick([
+    "get",
+    "set",
+    "has",
+    "ownKeys",
+    "getOwnPropertyDescriptor",
+    "deleteProperty",
+    "defineProperty",
+  ]);
   return `const ${p} = new Proxy(${objectLiteral(c)}, { ${trap}(...args) { ${c.rng.chance(0.5) ? `throw ${literal(c)};` : `return Reflect.${trap}(...args);`} } });\ntry { Object.keys(${p}); ${p}.a = 1; "a" in ${p}; JSON.stringify(${p}); } catch {}`;
 }
 
 function consoleUse(c: Ctx): string {
   const r = c.rng;
-  const method = r.pick(["log", "log", "error", "warn", "info", "table", "dir", "trace", "count", "group", "assert", "time"]);
+  const method = r.pick([
+    "log",
+    "log",
+    "error",
+    "warn",
+    "info",
+    "table",
+    "dir",
+    "trace",
+    "count",
+    "group",
+    "assert",
+    "time",
+  ]);
   return `console.${method}(${r.chance(0.3) ? `${r.pick(['"%s %d %i %f %j %o %O %c"', '"%o"', '"%s"'])}, ` : ""}${expr(c)}, ${expr(c)});`;
 }
 
-const MODULES = ["fs", "path", "buffer", "events", "util", "crypto", "os", "url", "querystring", "string_decoder", "assert", "timers", "stream", "fs/promises", "child_process", "http", "vm", "worker_threads", "nope"];
+const MODULES = [
+  "fs",
+  "path",
+  "buffer",
+  "events",
+  "util",
+  "crypto",
+  "os",
+  "url",
+  "querystring",
+  "string_decoder",
+  "assert",
+  "timers",
+  "stream",
+  "fs/promises",
+  "child_process",
+  "http",
+  "vm",
+  "worker_threads",
+  "nope",
+];
 
 function moduleUse(c: Ctx): string {
   const r = c.rng;
@@ -232,7 +315,19 @@ function moduleUse(c: Ctx): string {
   return `${load}\ntry { console.log(${use}); } catch (e) { console.log(e?.name, e?.message); }`;
 }
 
-const PATHS = ['"/data.txt"', '"/dir/a.json"', '"/new.txt"', '"dir"', '"../../etc/passwd"', '"/dir/../data.txt"', '"/nul\\u0000l"', '"/dir/sub/deep/x"', '"/"', '""', "0"];
+const PATHS = [
+  '"/data.txt"',
+  '"/dir/a.json"',
+  '"/new.txt"',
+  '"dir"',
+  '"../../etc/passwd"',
+  '"/dir/../data.txt"',
+  '"/nul\\u0000l"',
+  '"/dir/sub/deep/x"',
+  '"/"',
+  '""',
+  "0",
+];
 
 function fsUse(c: Ctx): string {
   const r = c.rng;
@@ -262,7 +357,8 @@ function timerUse(c: Ctx): string {
   const ms = r.pick(["0", "1", "10", "50", "1000", "-1", "NaN", "2 ** 31"]);
   return oneOf(r, [
     () => `setTimeout(() => { ${callback(c)} }, ${ms});`,
-    () => `{ let n = 0; const t = setInterval(() => { if (++n > ${r.int(1, 5)}) clearInterval(t); }, ${ms}); }`,
+    () =>
+      `{ let n = 0; const t = setInterval(() => { if (++n > ${r.int(1, 5)}) clearInterval(t); }, ${ms}); }`,
     () => `setImmediate(() => console.log(${sync(c, () => expr(c))}));`,
     () => `clearTimeout(setTimeout(() => { throw new Error("never"); }, ${ms}));`,
     () => `setTimeout(() => { throw ${sync(c, () => throwable(c))}; }, ${ms});`,
@@ -279,7 +375,8 @@ function hostUse(c: Ctx): string {
     () => `host.later(${expr(c)}, ${r.int(0, 40)}).then((v) => console.log(typeof v));`,
     () => `host.reject(${expr(c)}).catch((e) => console.log(e?.message));`,
     () => `console.log(host.odd(${r.int(0, 20)}));`,
-    () => `for (let k = 0; k < ${r.pick(["3", "30", "200"])}; k++) { try { host.echo(k); } catch (e) { console.log(e.message); break; } }`,
+    () =>
+      `for (let k = 0; k < ${r.pick(["3", "30", "200"])}; k++) { try { host.echo(k); } catch (e) { console.log(e.message); break; } }`,
     () => `host.echo(${oddObject(c)});`,
     () => `host.echo(() => 1);`,
     () => `host.big(${r.pick(["10", "100000", "5000000"])}).length;`,

@@ -1,9 +1,10 @@
-// npm run fuzz -- [--runs N] [--seed S] [--isolation inline|worker|both] [--index I] [--keep-going] [--verbose]
+// npm run fuzz -- [--runs N] [--seed S] [--isolation inline|worker|both] [--index I | --from I] [--keep-going]
+//                  [--grace ms] [--check-every K] [--verbose]
 //
 // Runs generated and mutated guest programs through run() with small limits and checks that every run resolves to
 // a RunResult by its deadline plus a grace, that the engine printed no assertion, that the host's memory stays
 // bounded and that a trivial run still works. On a failure it prints a reproducer (and writes the program to
-// fuzz-failures/<seed>-<index>.js) and exits 1. `--index I` runs program I of the seed alone.
+// fuzz-failures/<seed>-<index>.js) and exits 1. `--index I` runs program I of the seed alone; `--from I` starts the N programs at I.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCorpus } from "./corpus.js";
@@ -17,6 +18,7 @@ interface Args {
   seed: number;
   isolation: Isolation | "both";
   index: number | undefined;
+  from: number;
   keepGoing: boolean;
   verbose: boolean;
   graceMs: number;
@@ -30,6 +32,7 @@ function parseArgs(argv: string[]): Args {
     seed: Math.floor(Date.now() % 2 ** 31),
     isolation: "both",
     index: undefined,
+    from: 0,
     keepGoing: false,
     verbose: false,
     graceMs: 1500,
@@ -49,9 +52,11 @@ function parseArgs(argv: string[]): Args {
       args.seed = /^\d+$/.test(v) ? Number(v) >>> 0 : hashString(v);
     } else if (flag === "--isolation") {
       const v = value();
-      if (v !== "inline" && v !== "worker" && v !== "both") throw new Error("--isolation: inline, worker or both");
+      if (v !== "inline" && v !== "worker" && v !== "both")
+        throw new Error("--isolation: inline, worker or both");
       args.isolation = v;
     } else if (flag === "--index") args.index = Number.parseInt(value(), 10);
+    else if (flag === "--from") args.from = Number.parseInt(value(), 10);
     else if (flag === "--grace") args.graceMs = Number.parseInt(value(), 10);
     else if (flag === "--check-every") args.checkEvery = Math.max(1, Number.parseInt(value(), 10));
     else if (flag === "--keep-going") args.keepGoing = true;
@@ -83,13 +88,17 @@ function reproducer(fuzz: FuzzCase, problems: string[], args: Args): void {
     `// options: ${options.split("\n").join("\n// ")}`,
   ].filter(Boolean);
   writeFileSync(file, `${header.join("\n")}\n${fuzz.code}`);
-  console.log(`\nFAIL seed ${fuzz.seed} program ${fuzz.index} (${fuzz.isolation}, ${fuzz.source}${fuzz.origin ? ` of ${fuzz.origin}` : ""})`);
+  console.log(
+    `\nFAIL seed ${fuzz.seed} program ${fuzz.index} (${fuzz.isolation}, ${fuzz.source}${fuzz.origin ? ` of ${fuzz.origin}` : ""})`,
+  );
   for (const p of problems) console.log(`  problem: ${p}`);
   console.log(`  options: ${options}`);
   if (fuzz.abortAfterMs !== undefined) console.log(`  aborted after ${fuzz.abortAfterMs} ms`);
   console.log(`  program:\n${fuzz.code}`);
   console.log(`  written to ${file}`);
-  console.log(`  again: npm run fuzz -- --seed ${fuzz.seed} --index ${fuzz.index} --isolation ${args.isolation}`);
+  console.log(
+    `  again: npm run fuzz -- --seed ${fuzz.seed} --index ${fuzz.index} --isolation ${args.isolation}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -113,7 +122,7 @@ async function main(): Promise<void> {
   let slowest = 0;
   const started = performance.now();
   const indices =
-    args.index !== undefined ? [args.index] : Array.from({ length: args.runs }, (_, i) => i);
+    args.index !== undefined ? [args.index] : Array.from({ length: args.runs }, (_, i) => args.from + i);
   for (const [n, index] of indices.entries()) {
     const fuzz = makeCase(args.seed, index, args.isolation, corpus);
     const outcome = await runCase(fuzz, args.graceMs);
@@ -131,7 +140,9 @@ async function main(): Promise<void> {
       const now = rss();
       maxRss = Math.max(maxRss, now);
       if (now - baseline > args.rssBoundBytes) {
-        problems.push(`host RSS grew by ${((now - baseline) / MiB).toFixed(0)} MiB (bound ${(args.rssBoundBytes / MiB).toFixed(0)} MiB)`);
+        problems.push(
+          `host RSS grew by ${((now - baseline) / MiB).toFixed(0)} MiB (bound ${(args.rssBoundBytes / MiB).toFixed(0)} MiB)`,
+        );
       }
       if (args.verbose || (n + 1) % 500 === 0) {
         const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -139,7 +150,10 @@ async function main(): Promise<void> {
       }
     }
     problems.push(...host.take());
-    if (args.verbose) console.log(`  #${index} ${fuzz.isolation} ${fuzz.source} ${outcome.kind} ${outcome.elapsedMs.toFixed(0)} ms`);
+    if (args.verbose)
+      console.log(
+        `  #${index} ${fuzz.isolation} ${fuzz.source} ${outcome.kind} ${outcome.elapsedMs.toFixed(0)} ms`,
+      );
     if (problems.length > 0) {
       failures += 1;
       reproducer(fuzz, problems, args);

@@ -5,7 +5,8 @@ import { Ctx } from "./gen-expr.js";
 import { stmt } from "./gen-stmt.js";
 import type { Rng } from "./prng.js";
 
-const TOKEN = /[A-Za-z_$][\w$]*|\d[\w.]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`|\s+|=>|[=!]==?|&&|\|\||\?\?|\?\.|\.\.\.|[<>]=?|[^\s]/g;
+const TOKEN =
+  /[A-Za-z_$][\w$]*|\d[\w.]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`|\s+|=>|[=!]==?|&&|\|\||\?\?|\?\.|\.\.\.|[<>]=?|[^\s]/g;
 
 const FLIPS: Record<string, string[]> = {
   "+": ["-", "*", "+="],
@@ -38,7 +39,19 @@ const FLIPS: Record<string, string[]> = {
   export: ["", "import"],
 };
 
-const EDGE_NUMBERS = ["0", "-1", "2**31", "2**32", "NaN", "1e308", "-0", "0.5", "Infinity", "9007199254740993", "1e-7"];
+const EDGE_NUMBERS = [
+  "0",
+  "-1",
+  "2**31",
+  "2**32",
+  "NaN",
+  "1e308",
+  "-0",
+  "0.5",
+  "Infinity",
+  "9007199254740993",
+  "1e-7",
+];
 
 function tokens(code: string): string[] {
   return code.match(TOKEN) ?? [];

@@ -46,7 +46,9 @@ export function hostGlobals(): Record<string, unknown> {
         throw new Error(`host failed on ${typeof value} at /work/secret/path.js`);
       },
       later: (value: unknown, ms?: unknown) =>
-        new Promise((resolve) => setTimeout(() => resolve(value), typeof ms === "number" ? Math.min(ms, 50) : 0)),
+        new Promise((resolve) =>
+          setTimeout(() => resolve(value), typeof ms === "number" ? Math.min(ms, 50) : 0),
+        ),
       reject: async (value: unknown) => {
         throw new TypeError(`rejected: ${String(typeof value === "symbol" ? "symbol" : value).slice(0, 40)}`);
       },
@@ -64,7 +66,18 @@ const FILES = {
   "esm.mjs": "export const named = 1; export default 'd';",
 };
 
-export const MODULE_NAMES = ["fs", "path", "buffer", "events", "util", "crypto", "os", "url", "assert", "timers"];
+export const MODULE_NAMES = [
+  "fs",
+  "path",
+  "buffer",
+  "events",
+  "util",
+  "crypto",
+  "os",
+  "url",
+  "assert",
+  "timers",
+];
 
 export interface FuzzOptions {
   options: RunOptions;

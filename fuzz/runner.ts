@@ -36,7 +36,8 @@ function countEntries(tree: object): number {
   let n = 0;
   for (const value of Object.values(tree)) {
     n += 1;
-    if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) n += countEntries(value);
+    if (value !== null && typeof value === "object" && !(value instanceof Uint8Array))
+      n += countEntries(value);
   }
   return n;
 }
@@ -115,10 +116,17 @@ function checkShape(result: RunResult, problems: string[]): void {
 }
 
 function checkLeaks(fuzz: FuzzCase, result: RunResult, problems: string[]): void {
-  const texts = [result.stdout, result.stderr, result.error?.message, result.error?.stack, result.error?.hint];
+  const texts = [
+    result.stdout,
+    result.stderr,
+    result.error?.message,
+    result.error?.stack,
+    result.error?.hint,
+  ];
   for (const text of texts) {
     if (typeof text !== "string") continue;
-    if (text.includes(HOST_ROOT)) problems.push(`a host path (${HOST_ROOT}) reached the guest: ${excerpt(text, HOST_ROOT)}`);
+    if (text.includes(HOST_ROOT))
+      problems.push(`a host path (${HOST_ROOT}) reached the guest: ${excerpt(text, HOST_ROOT)}`);
     if (fuzz.options.hostErrors !== "verbatim" && text.includes(HOST_ERROR_PATH)) {
       problems.push(`a host function's error path was not redacted: ${excerpt(text, HOST_ERROR_PATH)}`);
     }
@@ -134,6 +142,8 @@ function excerpt(text: string, needle: string): string {
   return JSON.stringify(text.slice(Math.max(0, at - 120), at + 200));
 }
 
+const HANG_MS = 10_000;
+
 /** Runs one case and checks its result. `graceMs` is added to the case's timeoutMs. */
 export async function runCase(fuzz: FuzzCase, graceMs: number): Promise<CaseOutcome> {
   const problems: string[] = [];
@@ -145,18 +155,29 @@ export async function runCase(fuzz: FuzzCase, graceMs: number): Promise<CaseOutc
     abortTimer = setTimeout(() => controller.abort(), fuzz.abortAfterMs);
   }
   const started = performance.now();
+  const limit = (fuzz.options.timeoutMs ?? 0) + graceMs;
   let result: RunResult | undefined;
+  let hangTimer: NodeJS.Timeout | undefined;
+  // A run that never resolves would stop the fuzzer: past the limit and HANG_MS more, it is reported as a hang.
+  const hang = new Promise<"hang">((resolve) => {
+    hangTimer = setTimeout(() => resolve("hang"), limit + HANG_MS);
+  });
   try {
-    result = await run(fuzz.code, options);
+    const settled = await Promise.race([run(fuzz.code, options), hang]);
+    if (settled === "hang")
+      problems.push(`run() had not resolved ${limit + HANG_MS} ms after it started: a hang`);
+    else result = settled;
   } catch (error) {
     problems.push(`run() rejected: ${describe(error)}`);
   } finally {
     clearTimeout(abortTimer);
+    clearTimeout(hangTimer);
   }
   const elapsedMs = performance.now() - started;
-  const limit = (fuzz.options.timeoutMs ?? 0) + graceMs;
-  if (elapsedMs > limit) {
-    problems.push(`run() took ${elapsedMs.toFixed(0)} ms, past timeoutMs ${fuzz.options.timeoutMs} + grace ${graceMs}`);
+  if (elapsedMs > limit && !problems.some((p) => p.endsWith("a hang"))) {
+    problems.push(
+      `run() took ${elapsedMs.toFixed(0)} ms, past timeoutMs ${fuzz.options.timeoutMs} + grace ${graceMs}`,
+    );
   }
   if (!result) return { kind: "rejected", elapsedMs, problems };
   checkShape(result, problems);
