@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { loadCorpus } from "./corpus.js";
 import { describeOptions } from "./options.js";
 import { hashString } from "./prng.js";
-import { type FuzzCase, type Isolation, makeCase, runCase, trivialRun } from "./runner.js";
+import {
+  type FuzzCase,
+  INLINE_NATIVE_OVERRUN,
+  type Isolation,
+  makeCase,
+  runCase,
+  trivialRun,
+} from "./runner.js";
 import { watchHost } from "./watch.js";
 
 interface Args {
@@ -68,6 +75,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const MiB = 1024 * 1024;
+/** The pool's watchdog stops a worker that has not answered by timeoutMs + 250 ms. */
+const WATCHDOG_MS = 250;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function rss(): number {
@@ -129,8 +138,16 @@ async function main(): Promise<void> {
     perIsolation[fuzz.isolation] += 1;
     const key = `${fuzz.isolation} ${outcome.kind}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    slowest = Math.max(slowest, outcome.elapsedMs - (fuzz.options.timeoutMs ?? 0));
+    if (outcome.kind !== INLINE_NATIVE_OVERRUN) {
+      slowest = Math.max(slowest, outcome.elapsedMs - (fuzz.options.timeoutMs ?? 0));
+    }
     const problems = [...outcome.problems];
+    // A worker stopped by the watchdog is replaced when work needs one; the replacement's start-up is the pool's,
+    // not the next program's, so it is waited for here (and must work).
+    if (fuzz.isolation === "worker" && outcome.elapsedMs > (fuzz.options.timeoutMs ?? 0) + WATCHDOG_MS) {
+      const problem = await trivialRun("worker");
+      if (problem) problems.push(`after a worker was stopped: ${problem}`);
+    }
     if ((n + 1) % args.checkEvery === 0 || n === indices.length - 1) {
       await new Promise((resolve) => setTimeout(resolve, 20)); // let piped worker stderr arrive
       for (const isolation of isolations) {
