@@ -75,8 +75,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const MiB = 1024 * 1024;
-/** The pool's watchdog stops a worker that has not answered by timeoutMs + 250 ms. */
-const WATCHDOG_MS = 250;
+/** Outcomes after which the pool may have stopped the worker. */
+const STOPPING = new Set(["TimeoutError", "AbortError", "InternalError", "MemoryLimitError"]);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function rss(): number {
@@ -142,9 +142,10 @@ async function main(): Promise<void> {
       slowest = Math.max(slowest, outcome.elapsedMs - (fuzz.options.timeoutMs ?? 0));
     }
     const problems = [...outcome.problems];
-    // A worker stopped by the watchdog is replaced when work needs one; the replacement's start-up is the pool's,
-    // not the next program's, so it is waited for here (and must work).
-    if (fuzz.isolation === "worker" && outcome.elapsedMs > (fuzz.options.timeoutMs ?? 0) + WATCHDOG_MS) {
+    // A worker stopped by the watchdog (a run past its deadline, or an abort it did not honour in time) is replaced
+    // when work needs one; the replacement's start-up is the pool's, not the next program's, so it is waited for
+    // here (and must work).
+    if (fuzz.isolation === "worker" && STOPPING.has(outcome.kind)) {
       const problem = await trivialRun("worker");
       if (problem) problems.push(`after a worker was stopped: ${problem}`);
     }
