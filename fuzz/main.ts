@@ -75,6 +75,24 @@ function parseArgs(argv: string[]): Args {
 }
 
 const MiB = 1024 * 1024;
+/** Error names whose messages the summary need not show (the guest's own, and the usual limits). */
+const ORDINARY = new Set([
+  "Error",
+  "TypeError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "URIError",
+  "AggregateError",
+  "TimeoutError",
+  "MemoryLimitError",
+  "DataCloneError",
+  "ResultTooLargeError",
+  "ExitError",
+  "UnsettledError",
+  "AbortError",
+]);
+
 /** Outcomes after which the pool may have stopped the worker. */
 const STOPPING = new Set(["TimeoutError", "AbortError", "InternalError", "MemoryLimitError"]);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -126,6 +144,7 @@ async function main(): Promise<void> {
   const baseline = rss();
   let maxRss = baseline;
   const counts = new Map<string, number>();
+  const samples = new Map<string, Set<string>>();
   const perIsolation = { inline: 0, worker: 0 };
   let failures = 0;
   let slowest = 0;
@@ -142,6 +161,11 @@ async function main(): Promise<void> {
       slowest = Math.max(slowest, outcome.elapsedMs - (fuzz.options.timeoutMs ?? 0));
     }
     const problems = [...outcome.problems];
+    if (outcome.message !== undefined && !ORDINARY.has(outcome.kind)) {
+      const list = samples.get(outcome.kind) ?? new Set<string>();
+      if (list.size < 5) list.add(`#${index}: ${outcome.message.slice(0, 160)}`);
+      samples.set(outcome.kind, list);
+    }
     // A worker stopped by the watchdog (a run past its deadline, or an abort it did not honour in time) is replaced
     // when work needs one; the replacement's start-up is the pool's, not the next program's, so it is waited for
     // here (and must work).
@@ -184,6 +208,10 @@ async function main(): Promise<void> {
   console.log("outcomes:");
   for (const [key, count] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
     console.log(`  ${key.padEnd(32)} ${count}`);
+  }
+  for (const [kind, list] of samples) {
+    console.log(`messages of ${kind}:`);
+    for (const line of list) console.log(`  ${line}`);
   }
   console.log(
     `time ${seconds.toFixed(1)} s, max RSS ${(maxRss / MiB).toFixed(0)} MiB (start ${(baseline / MiB).toFixed(0)} MiB), longest past deadline ${slowest.toFixed(0)} ms`,

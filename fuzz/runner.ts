@@ -29,6 +29,8 @@ export interface CaseOutcome {
   elapsedMs: number;
   /** What went wrong: empty when every check held. */
   problems: string[];
+  /** The error's message, when the run failed. */
+  message?: string;
 }
 
 /**
@@ -208,7 +210,9 @@ export async function runCase(fuzz: FuzzCase, graceMs: number): Promise<CaseOutc
   checkShape(result, problems);
   checkLeaks(fuzz, result, problems);
   const kind = result.ok ? "ok" : typeof result.error?.name === "string" ? result.error.name : "(no name)";
-  return { kind, elapsedMs, problems };
+  const outcome: CaseOutcome = { kind, elapsedMs, problems };
+  if (typeof result.error?.message === "string") outcome.message = result.error.message;
+  return outcome;
 }
 
 /** The next trivial run works, in this isolation. */
