@@ -87,7 +87,6 @@ export class Environment {
   private readonly exitCodeOf: () => number | undefined;
   private readonly commonJs: (() => QuickJSHandle | undefined) | undefined;
   private readonly options: ResolvedOptions;
-  private readonly modules: ModuleHost;
 
   constructor(setup: EnvironmentSetup) {
     const { cell, options, vfs, typescript } = setup;
@@ -151,7 +150,6 @@ export class Environment {
       originalPosition: (file, line, column) => typescript.originalPosition(file, line, column),
       ...(setup.hostHasPackage && { hostHasPackage: setup.hostHasPackage }),
     });
-    this.modules = modules;
     modules.install(rt);
     installWebGlobals(guest, (name) => modules.builtin(name));
     const entryDir = filename.startsWith("/") ? dirname(filename) : vfs.cwd;
@@ -233,11 +231,6 @@ export class Environment {
 
   fire(id: number): void {
     this.fireTimer(id);
-  }
-
-  /** Whether the program imported any ES module (a file, a built-in or a package). */
-  get importedModules(): boolean {
-    return this.modules.loadedModules;
   }
 
   /** The guest's process.exitCode, reset so a later run in the same environment starts clean. */

@@ -66,9 +66,6 @@ export class ModuleHost {
   /** Names of the facade modules served so far (each one may import its own cell, and only that). */
   private readonly facades = new Set<string>();
 
-  /** Whether the engine asked for any ES module (an import of a file, a built-in or a package) in this context. */
-  loadedModules = false;
-
   constructor(
     private readonly guest: GuestApi,
     private readonly options: ModuleHostOptions,
@@ -190,7 +187,6 @@ export class ModuleHost {
   }
 
   private load(name: string): string {
-    this.loadedModules = true;
     if (name.startsWith(REFUSED)) throw new ResolveError(decodeURIComponent(name.slice(REFUSED.length)));
     if (name.startsWith("node:")) {
       const id = name.slice(5);
