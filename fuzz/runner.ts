@@ -209,7 +209,8 @@ export async function runCase(fuzz: FuzzCase, graceMs: number): Promise<CaseOutc
   if (!result) return { kind: "rejected", elapsedMs, problems };
   checkShape(result, problems);
   checkLeaks(fuzz, result, problems);
-  const kind = result.ok ? "ok" : typeof result.error?.name === "string" ? result.error.name : "(no name)";
+  const name = typeof result.error?.name === "string" ? result.error.name : "(no name)";
+  const kind = result.ok ? "ok" : name.length > 40 ? `${name.slice(0, 40)}…` : name;
   const outcome: CaseOutcome = { kind, elapsedMs, problems };
   if (typeof result.error?.message === "string") outcome.message = result.error.message;
   return outcome;
