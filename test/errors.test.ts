@@ -105,6 +105,15 @@ describe("guest errors", () => {
     }
   });
 
+  it("keeps a message that names an Object.prototype member (toString, constructor, __proto__)", async () => {
+    for (const text of ["toString", "valueOf", "constructor", "__proto__", "hasOwnProperty"]) {
+      const r = await sb.run(`throw new Error(${JSON.stringify(text)})`);
+      expect(r).toMatchObject({ ok: false, error: { name: "Error", message: text } });
+      expect(r.error?.engineMessage).toBeUndefined();
+      expect(r.error?.stack?.split("\n")[0]).toBe(`Error: ${text}`);
+    }
+  });
+
   it("describes thrown non-errors", async () => {
     const r = await sb.run("throw 'plain text'");
     expect(r).toMatchObject({ ok: false, exitCode: 1 });

@@ -58,6 +58,25 @@ describe("maxHostCallBytes", () => {
     expect(r.value).toMatch(/^RangeError: .*maxHostCallBytes/);
   });
 
+  it("refuses binary arguments just past the budget with the same RangeError, also for async calls", async () => {
+    let calls = 0;
+    const take = () => void calls++;
+    const later = async () => void calls++;
+    for (const call of [
+      "take(new Uint8Array(100))",
+      "take([new ArrayBuffer(50), new ArrayBuffer(50)])",
+      "later(new Uint8Array(100))",
+    ]) {
+      const r = await run(`try { ${call}; "ran" } catch (e) { e.name + ": " + e.message }`, {
+        isolation: "inline",
+        maxHostCallBytes: 120,
+        globals: { take, later },
+      });
+      expect(r.value).toMatch(/^RangeError: .*maxHostCallBytes/);
+    }
+    expect(calls).toBe(0);
+  });
+
   it("is 64 MiB by default", async () => {
     let calls = 0;
     const r = await run(

@@ -59,6 +59,19 @@ describe("timeouts", () => {
     await expectHealthy();
   });
 
+  it("a deadline that lands in the import of a built-in leaves no engine assertion", async () => {
+    // Deadlines from 2 to 60 ms land at different points of the module graph's evaluation; a run stopped inside it
+    // has its cell dropped whole (the setup file fails the test on an engine assertion).
+    for (let timeoutMs = 2; timeoutMs <= 60; timeoutMs += 2) {
+      const r = await run('import * as util from "node:util"; export default typeof util.inspect;', {
+        isolation: "inline",
+        timeoutMs,
+      });
+      if (!r.ok) expect(r.error?.name).toBe("TimeoutError");
+    }
+    await expectHealthy();
+  });
+
   it("times out run() as well, and the shared pool keeps working", async () => {
     const r = await run("for (;;) {}", { timeoutMs: 100 });
     expect(r).toMatchObject({ ok: false, exitCode: 124, error: { name: "TimeoutError" } });
@@ -86,6 +99,17 @@ describe("memory", () => {
       const r = await sb.run(code);
       expect(r).toMatchObject({ ok: false, exitCode: 137, error: { name: "MemoryLimitError" } });
       expect(r.value).toBeUndefined();
+    }
+    await expectHealthy();
+  });
+
+  it("runs out of memory after a top-level await with no engine assertion, and the next run works", async () => {
+    // The engine's teardown of a runtime whose allocation failed inside an async function's resumption asserts
+    // on objects left alive; such a cell is dropped whole (the setup file fails the test on an assertion).
+    const code = "await null; const a = []; while (true) a.push(new Array(1000).fill(a.length));";
+    for (let i = 0; i < 3; i++) {
+      const r = await run(code, { isolation: "inline", memoryLimitBytes: 24 * MiB, timeoutMs: 5000 });
+      expect(r).toMatchObject({ ok: false, exitCode: 137, error: { name: "MemoryLimitError" } });
     }
     await expectHealthy();
   });

@@ -529,6 +529,9 @@ describe("refusals", () => {
     ["vm", `require('vm')`],
     ["worker_threads", `require('worker_threads')`],
     ["child_process", `export default await import('child_process');`],
+    ["constructor", `await import('node:constructor');`],
+    ["__proto__", `require('node:__proto__')`],
+    ["toString", `import x from 'node:toString'; export default x;`],
   ])("built-in %s is not available: %s", async (name, code) => {
     const r = await run(code);
     expect(r.ok).toBe(false);

@@ -67,6 +67,16 @@ describe("__return()", () => {
     expect(r).toMatchObject({ ok: true, value: 9 });
   });
 
+  it("fails with ResultTooLargeError for a value over maxResultBytes, which the guest can catch", async () => {
+    const big = await run("__return({ a: 'x'.repeat(100) }); 1", { maxResultBytes: 16 });
+    expect(big).toMatchObject({ ok: false, error: { name: "ResultTooLargeError" } });
+    expect(big.error?.message).toContain("maxResultBytes");
+    const caught = await run("try { __return('x'.repeat(100)) } catch (e) { __return(e.name) }", {
+      maxResultBytes: 64,
+    });
+    expect(caught).toMatchObject({ ok: true, value: "ResultTooLargeError" });
+  });
+
   it("sets the value from inside a timer callback", async () => {
     const r = await run("setTimeout(() => __return('from timer'), 10); 'sync value'");
     expect(r).toMatchObject({ ok: true, value: "from timer" });

@@ -64,7 +64,7 @@ export function refineRuntime(ast: AnyNode, code: string, pos: number, message: 
 
 /** V8's wording of an engine message that needs no source (or undefined when it is the same). */
 export function v8Message(message: string): string | undefined {
-  const plain = PLAIN[message];
+  const plain = Object.hasOwn(PLAIN, message) ? PLAIN[message] : undefined;
   if (plain) return plain;
   const json = / \(line \d+ column \d+\)$/.exec(message);
   if (json && / in JSON at position \d+/.test(message)) return message.slice(0, json.index);

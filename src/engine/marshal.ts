@@ -7,12 +7,15 @@ export class TransportError extends Error {
   override name = "TransportError";
 }
 
+/** The transport holds more than the reader allows. */
+export class TransportTooLarge extends TransportError {}
+
 /** Reads a transport handle; throws TransportError when it is not one or is larger than maxBytes. */
 export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxBytes: number): Encoded {
   const type = ctx.typeof(handle);
   if (type === "string") {
     const json = ctx.getString(handle);
-    if (json.length > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+    if (json.length > maxBytes) throw new TransportTooLarge(`encoding exceeds ${maxBytes} bytes`);
     return { json, buffers: [] };
   }
   const length = type === "object" ? arrayLength(ctx, handle) : undefined;
@@ -33,7 +36,7 @@ export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxByt
       const view = ctx.getArrayBuffer(item);
       try {
         total += view.value.byteLength;
-        if (total > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+        if (total > maxBytes) throw new TransportTooLarge(`encoding exceeds ${maxBytes} bytes`);
         buffers.push(view.value.slice().buffer);
       } finally {
         view.dispose();
@@ -42,7 +45,7 @@ export function readTransport(ctx: QuickJSContext, handle: QuickJSHandle, maxByt
       item.dispose();
     }
   }
-  if (total > maxBytes) throw new TransportError(`encoding exceeds ${maxBytes} bytes`);
+  if (total > maxBytes) throw new TransportTooLarge(`encoding exceeds ${maxBytes} bytes`);
   return { json, buffers };
 }
 

@@ -249,6 +249,15 @@ describe("extractCode: without a fence", () => {
     expect(extractCode(text)).toMatchObject({ code: text, fenced: false });
   });
 
+  it("treats a fence tagged with an Object.prototype member name as another language", () => {
+    const other = extractCode("```rust\nconst a = 1;\n```");
+    for (const tag of ["constructor", "toString", "__proto__"]) {
+      const r = extractCode(`\`\`\`${tag}\nconst a = 1;\n\`\`\``);
+      expect(r.language).toBe("javascript");
+      expect(r.fenced).toBe(other.fenced);
+    }
+  });
+
   it("returns an empty result for empty input, and never throws", () => {
     expect(extractCode("")).toEqual({ code: "", language: "javascript", fenced: false });
     expect(extractCode(" \r\n\t\n", { language: "typescript" })).toEqual({

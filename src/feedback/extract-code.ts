@@ -87,7 +87,7 @@ function blocksOf(lines: string[]): Block[] {
     blocks.push({
       code: dedent(lines.slice(i + 1, end)),
       tag,
-      tagged: key === undefined ? undefined : (TAGS[key] ?? null),
+      tagged: key === undefined ? undefined : Object.hasOwn(TAGS, key) ? TAGS[key]! : null,
       prose: prose.join(" "),
       index: blocks.length,
     });

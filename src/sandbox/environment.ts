@@ -262,11 +262,15 @@ export class Environment {
     return this.exitCodeOf();
   }
 
-  /** Disposes every handle, the context and the runtime. A broken cell is dropped whole instead. */
+  /**
+   * Disposes every handle, the context and the runtime. A broken cell is dropped whole instead, and so is a cell
+   * that ran out of memory: it is never reused, and an allocation that failed part-way (in an async function's
+   * resumption, for one) can leave objects the runtime's own teardown asserts on.
+   */
   dispose(): void {
     this.timers.clearAll();
     this.cell.clock.frozen = undefined;
-    if (this.cell.broken) return;
+    if (this.cell.broken || this.cell.outOfMemory) return;
     try {
       this.stackHook.dispose();
       this.guest.dispose();

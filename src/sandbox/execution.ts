@@ -140,7 +140,14 @@ export class Execution implements RunHooks {
   }
 
   setReturned(handle: QuickJSHandle): void {
-    this.returned = { value: this.copyOut(handle) };
+    try {
+      this.returned = { value: this.copyOut(handle) };
+    } catch (error) {
+      if (!(error instanceof CloneSizeExceeded)) throw error;
+      // The guest sees (and, uncaught, the run ends with) the error a too-large value of any other kind gets.
+      const failure = this.resultFailure(error);
+      throw Object.assign(new Error(failure.message), { name: failure.name });
+    }
   }
 
   readonly shouldInterrupt = (): boolean => {

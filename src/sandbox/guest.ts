@@ -12,7 +12,7 @@ import {
   type OpHandler,
   RunOverError,
 } from "../engine/guest-api.js";
-import { newTransport, readTransport, readWholeString } from "../engine/marshal.js";
+import { newTransport, readTransport, readWholeString, TransportTooLarge } from "../engine/marshal.js";
 import { GUEST_BUNDLES } from "../generated/guest-bundles.js";
 import { INTERNAL_FILE_PREFIX } from "./result.js";
 
@@ -164,6 +164,10 @@ export class Guest implements GuestApi {
     }
     try {
       return readTransport(this.ctx, transport, maxBytes);
+    } catch (error) {
+      // The guest's encoder checks its size as it goes; the few closing characters it adds last can tip it over.
+      if (error instanceof TransportTooLarge) throw new CloneSizeExceeded(maxBytes);
+      throw error;
     } finally {
       transport.dispose();
     }

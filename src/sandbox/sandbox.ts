@@ -14,7 +14,7 @@ import { Execution } from "./execution.js";
 import { disposedWhileRunning, InFlight } from "./in-flight.js";
 import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } from "./options.js";
 import { detectKind } from "./program.js";
-import type { RunResult } from "./result.js";
+import { EXIT, type RunResult } from "./result.js";
 import { type InternalRunOptions, newClock, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
 
 const wasmModule = memoizedModule(loadWasmBytes);
@@ -89,7 +89,13 @@ async function execute(
     env = newEnvironment(cell, options, vfs, "run", internal, kind, clock);
     execution = new Execution(env, { code, kind, filename: options.filename, options, fetcher });
     inFlight?.add(execution);
-    return await execution.run();
+    const result = await execution.run();
+    // A run stopped by its deadline or an abort while the engine evaluated an ES module graph (an import of a
+    // built-in) or one of the sandbox's lazily installed capability bundles can leave objects the engine's runtime
+    // teardown asserts on. Its cell is dropped whole instead of torn down: a fresh cell (about 8 ms) costs little
+    // next to a run that went to its deadline.
+    if (result.exitCode === EXIT.timeout || result.exitCode === EXIT.aborted) cell.broken = true;
+    return result;
   } finally {
     if (execution) inFlight?.delete(execution);
     if (env) env.dispose();

@@ -153,7 +153,7 @@ export class ModuleHost {
   private builtinName(specifier: string): string | undefined {
     const name = specifier.startsWith("node:") ? specifier.slice(5) : specifier;
     if (!specifier.startsWith("node:") && !isNodeBuiltin(name)) return undefined;
-    const canonical = BUILTIN_ALIASES[name] ?? name;
+    const canonical = (Object.hasOwn(BUILTIN_ALIASES, name) ? BUILTIN_ALIASES[name] : undefined) ?? name;
     if (!guestBuiltin(canonical)) {
       throw new ResolveError(
         `module '${name}' is not available in the sandbox (cordon provides: fs, path, buffer, events, util, url, querystring, string_decoder, assert, timers, stream, crypto, os, process, module)`,
