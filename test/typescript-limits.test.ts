@@ -1,6 +1,7 @@
 // TypeScript is transformed on the host, but under the run's limits: a file whose transform would take too long ends
 // the run as a timeout by its deadline, and a file too large for the transformer fails as a SyntaxError naming the
 // cap, whether it is the entry, a seeded file, or a file the guest wrote itself.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run as runAnywhere, type TopLevelRunOptions } from "../src/index.js";
 
@@ -14,13 +15,18 @@ const NESTED = `const x = ${"<any>(".repeat(21)}1${")".repeat(21)};\nexport defa
 const LARGE = "var n: number = 1;\n".repeat(60_000);
 
 describe("a TypeScript transform that would not end in time", () => {
-  it("ends an entry as a TimeoutError by the deadline", async () => {
-    const started = performance.now();
-    const r = await run(NESTED, { filename: "main.ts", timeoutMs: 1000 });
-    expect(r).toMatchObject({ ok: false, exitCode: 124, error: { name: "TimeoutError" } });
-    expect(r.error?.message).toMatch(/timeoutMs/);
-    expect(performance.now() - started).toBeLessThan(1000 + 2000);
-  });
+  for (const isolation of ["worker", "inline"] as const) {
+    it(`ends an entry as a TimeoutError by the deadline, with nothing of the host in it (${isolation})`, async () => {
+      const started = performance.now();
+      const r = await run(NESTED, { filename: "main.ts", timeoutMs: 1000, isolation });
+      expect(r).toMatchObject({ ok: false, exitCode: 124, error: { name: "TimeoutError" } });
+      expect(r.error?.message).toMatch(/timeoutMs/);
+      expect(performance.now() - started).toBeLessThan(1000 + 2000);
+      const root = fileURLToPath(new URL("..", import.meta.url));
+      expect(JSON.stringify(r)).not.toContain(root.replace(/\/$/, ""));
+      expect(JSON.stringify(r)).not.toMatch(/transform-thread/);
+    });
+  }
 
   it("ends an imported file as a TimeoutError by the deadline, even when the guest catches the import", async () => {
     const started = performance.now();

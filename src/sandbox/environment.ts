@@ -212,12 +212,14 @@ export class Environment {
         toOriginal = (line, column) => typescript.originalPosition(filename, line, column);
       } catch (error) {
         this.sources.add(filename, { code, kind: "text" });
-        const syntax = error as SyntaxError;
-        const extra = syntax.stack ? { stack: syntax.stack } : undefined;
+        // A transform's SyntaxError carries a stack made for the guest (the file, line and column); anything else
+        // (the transform ran into the deadline) is named by its message only: its stack is the host's.
+        const failure = error as Error;
+        const extra = failure instanceof SyntaxError && failure.stack ? { stack: failure.stack } : undefined;
         return {
           error: this.guest.newError({
-            name: "SyntaxError",
-            message: syntax.message,
+            name: failure instanceof SyntaxError ? "SyntaxError" : "Error",
+            message: String(failure?.message ?? failure),
             ...(extra && { extra }),
           }),
         };
