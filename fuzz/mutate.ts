@@ -57,6 +57,11 @@ function tokens(code: string): string[] {
   return code.match(TOKEN) ?? [];
 }
 
+/** The replacements for `token` (own entries only: a token such as `constructor` or `toString` has none). */
+function flipsOf(token: string): string[] | undefined {
+  return Object.hasOwn(FLIPS, token) ? FLIPS[token] : undefined;
+}
+
 function mutateTokens(r: Rng, code: string): string {
   const t = tokens(code);
   if (t.length === 0) return code;
@@ -69,13 +74,13 @@ function mutateTokens(r: Rng, code: string): string {
     const other = r.int(0, t.length - 1);
     t[at] = t[other] ?? "";
     t[other] = tok;
-  } else if (how === 3 && FLIPS[tok]) t[at] = r.pick(FLIPS[tok]);
+  } else if (how === 3 && flipsOf(tok)) t[at] = r.pick(flipsOf(tok)!);
   else if (/^\d/.test(tok)) t[at] = r.pick(EDGE_NUMBERS);
   else {
     // Find the next flippable token or number from here and change it.
     for (let i = at; i < t.length; i++) {
       const cur = t[i] ?? "";
-      const flips = FLIPS[cur];
+      const flips = flipsOf(cur);
       if (flips) {
         t[i] = r.pick(flips);
         break;

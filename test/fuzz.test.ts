@@ -66,6 +66,15 @@ describe("fuzz generators", () => {
     const all = new Set(Array.from({ length: 20 }, (_, i) => mutate(new Rng(100 + i), entry, corpus)));
     expect(all.size).toBeGreaterThan(10);
   });
+
+  it("mutates programs made of names that Object.prototype has (constructor, toString)", () => {
+    const entry = {
+      id: "names",
+      code: "constructor.toString(hasOwnProperty, valueOf, __proto__)",
+      filename: "main.js",
+    };
+    for (let i = 0; i < 500; i++) expect(typeof mutate(new Rng(i), entry, [entry])).toBe("string");
+  });
 });
 
 describe("fuzz checks", () => {
