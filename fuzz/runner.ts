@@ -34,12 +34,15 @@ export interface CaseOutcome {
 }
 
 /**
- * A single long native operation on a huge array or string (`new Array(1e9) + ""`): the engine's interrupt handler
+ * A single long native operation on a huge array or string (`new Array(1e9) + ""`, `"" + Array(2 ** 32 - 1)`, an
+ * array given a huge `length`): the engine's interrupt handler
  * cannot stop it, and the README says an inline run cannot be rescued from one. An inline run of a program with one
  * that ends past its deadline is counted as that documented limit, not as a failure.
  */
-const LONG_NATIVE =
-  /new Array\(\s*(?:[1-9](?:\.\d+)?e(?:[7-9]|\d\d)|2\s*\*\*\s*(?:2[4-9]|3\d)|\d{8,})|\.repeat\(\s*(?:2\s*\*\*\s*(?:2[4-9]|3\d)|1\s*<<\s*(?:2[4-9]|3\d)|\d{8,})/;
+const BIG = String.raw`(?:[1-9](?:\.\d+)?e(?:[7-9]|\d\d)|2\s*\*\*\s*(?:2[4-9]|3\d)|1\s*<<\s*(?:2[4-9]|3\d)|\d{8,})`;
+const LONG_NATIVE = new RegExp(
+  String.raw`(?:new\s+)?Array\(\s*${BIG}|\.repeat\(\s*${BIG}|\.length\s*=\s*${BIG}|length:\s*${BIG}`,
+);
 
 /** Entries (files and directories) of a tree, as maxFiles counts them. */
 function countEntries(tree: object): number {
