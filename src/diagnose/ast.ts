@@ -1,6 +1,7 @@
 // Parsing a failed program's source on the host (only after a failure) and the small tree queries the diagnosis
 // needs: nodes in source order, positions as offsets, and expressions rendered the way V8 names them in messages.
-import { type Node, type Options, Parser } from "acorn";
+import type { Node, Options } from "acorn";
+import { acorn } from "../platform/deps.js";
 import { parseSimple } from "./simple-parse.js";
 
 export type SourceKind = "module" | "script";
@@ -26,7 +27,7 @@ export function parseSource(code: string, kind: SourceKind): { ast?: AnyNode; er
   const simple = parseSimple(code, kind);
   if (simple) return { ast: simple };
   try {
-    return { ast: Parser.parse(code, { ...BASE, sourceType: kind }) as unknown as AnyNode };
+    return { ast: acorn().Parser.parse(code, { ...BASE, sourceType: kind }) as unknown as AnyNode };
   } catch (error) {
     const pos = (error as { pos?: unknown }).pos;
     if (typeof pos !== "number") throw error;

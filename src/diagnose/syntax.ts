@@ -1,6 +1,6 @@
 // Syntax errors in V8's words at the offending token: the engine reports some of them at 1:1 and in its own words
 // ("unexpected token in expression: ';'"), so a failed compile is parsed again on the host to find the token.
-import { tokenizer } from "acorn";
+import { acorn } from "../platform/deps.js";
 import type { SourceKind, SyntaxErrorAt } from "./ast.js";
 
 const KEYWORDS = new Set(
@@ -116,7 +116,7 @@ function tokensBefore(
   const tokens: Token[] = [];
   const open: { call: boolean }[] = [];
   try {
-    for (const token of tokenizer(code, { ecmaVersion: "latest", sourceType: kind, allowHashBang: true })) {
+    for (const token of acorn().tokenizer(code, { ecmaVersion: "latest", sourceType: kind, allowHashBang: true })) {
       if (token.start >= pos) break;
       const label = token.type.label;
       const previous = tokens[tokens.length - 1];

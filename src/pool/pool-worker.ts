@@ -1,8 +1,8 @@
 // The host side of one pool worker: starting it (through a link: a worker thread of this process, or one inside a
 // child process, see link.ts), one run at a time, answering its host calls, and stopping it when it will not answer
 // (deadline plus grace, or an abort it did not honour in time).
-import { transform } from "esbuild";
 import { InvalidOptionError, reviveCordonError } from "../errors.js";
+import { esbuild } from "../platform/deps.js";
 import { INTERRUPT_TIMEOUT } from "../sandbox/execution.js";
 import type { RunError } from "../sandbox/result.js";
 import { type LinkFactory, type LinkSettings, threadLink, type WorkerLink } from "./link.js";
@@ -206,7 +206,7 @@ export class PoolWorker {
       reply({ call, kind: "error", error: { name: "Error", message: "the run has ended" } });
       return;
     }
-    transform(request.source, request.options).then(
+    esbuild().transform(request.source, request.options).then(
       (result) => reply({ call, kind: "transformed", code: result.code, map: result.map }),
       (error: unknown) =>
         reply({

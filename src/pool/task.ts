@@ -74,7 +74,7 @@ export class Task {
       type: "run",
       id,
       code,
-      options: posted as PostedOptions,
+      options: postable(posted),
       timeoutMs: resolved.timeoutMs,
     };
     if (globals !== undefined) request.globals = encodeGlobals(globals, functions);
@@ -106,7 +106,7 @@ export class Task {
       id,
       session,
       code,
-      options: posted as PostedOptions,
+      options: postable(posted),
       timeoutMs: resolved.timeoutMs,
     };
     return new Task(request, resolved, functions);
@@ -290,4 +290,10 @@ function copyResult(value: unknown, name: string): Outcome {
     }
     return { ok: false, error: errorShape(error) };
   }
+}
+
+/** Options as they are posted: a stdin function is called now (it cannot cross to the worker). */
+function postable(options: Omit<RunOptions, "globals" | "input" | "onStdout" | "onStderr" | "signal">): PostedOptions {
+  const { stdin } = options;
+  return typeof stdin === "function" ? { ...options, stdin: stdin() } : (options as PostedOptions);
 }

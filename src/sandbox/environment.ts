@@ -143,7 +143,7 @@ export class Environment {
     const filename = options.filename;
     this.exitCodeOf = installProcess(
       guest,
-      { env: options.env, argv: ["/usr/local/bin/node", filename], cwd: vfs.cwd },
+      { env: options.env, argv: ["/usr/local/bin/node", filename, ...options.argv], cwd: vfs.cwd },
       (code) => run().exit(code),
     ).exitCode;
     this.hostFunctions = new HostFunctions(guest, () => run().hostCallLimits, options.hostErrors);

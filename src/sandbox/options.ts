@@ -48,8 +48,13 @@ export interface RunOptions {
   maxFsBytes?: number;
   /** Files the in-memory tree may hold. Default 10,000. */
   maxFiles?: number;
-  /** What fs.readFileSync(0) and process.stdin give the guest. Default empty. */
-  stdin?: string | Uint8Array;
+  /**
+   * What fs.readFileSync(0) and process.stdin give the guest. Default empty. A function is called once, when the
+   * guest first reads stdin (inline isolation), or before the run is sent (worker and process isolation).
+   */
+  stdin?: string | Uint8Array | (() => string | Uint8Array);
+  /** The guest's process.argv.slice(2). Default empty. */
+  argv?: string[];
   /**
    * Return files created or changed by the run in RunResult.files: true for all, or glob patterns. Files of a
    * writable mount come back only when the run wrote to them. Over maxResultBytes together: ResultTooLargeError.
@@ -103,7 +108,9 @@ export interface ResolvedOptions {
   cwd: string;
   maxFsBytes: number;
   maxFiles: number;
-  stdin: Uint8Array;
+  /** The guest's stdin, read on first use. */
+  stdin: () => Uint8Array;
+  argv: string[];
   returnFiles: string[] | undefined;
   modules: ReadonlySet<string> | undefined;
   typescript: boolean | "auto";
@@ -141,6 +148,7 @@ const KNOWN = new Set<string>([
   "mounts",
   "cwd",
   "stdin",
+  "argv",
   "returnFiles",
   "modules",
   "typescript",
@@ -167,6 +175,27 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
   return `a value of type ${typeof value}`;
+}
+
+/** The stdin option as a function giving its bytes, called at most once. */
+function checkStdin(value: unknown): () => Uint8Array {
+  const bytes = (data: unknown): Uint8Array => {
+    if (typeof data === "string") return new TextEncoder().encode(data);
+    if (data instanceof Uint8Array) return data;
+    throw new InvalidOptionError(
+      "stdin",
+      `must be a string, a Uint8Array or a function returning one; got ${describe(data)}`,
+    );
+  };
+  if (typeof value !== "function") {
+    const data = bytes(value);
+    return () => data;
+  }
+  let data: Uint8Array | undefined;
+  return () => {
+    data ??= bytes((value as () => unknown)());
+    return data;
+  };
 }
 
 function callback(options: RunOptions, name: "onStdout" | "onStderr"): ((chunk: string) => void) | undefined {
@@ -266,9 +295,10 @@ export function resolveOptions(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidOptionError("signal", `must be an AbortSignal; got ${describe(signal)}`);
   }
-  const stdin = merged.stdin ?? "";
-  if (typeof stdin !== "string" && !(stdin instanceof Uint8Array)) {
-    throw new InvalidOptionError("stdin", `must be a string or a Uint8Array; got ${describe(stdin)}`);
+  const stdin = checkStdin(merged.stdin ?? "");
+  const argv = merged.argv ?? [];
+  if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === "string")) {
+    throw new InvalidOptionError("argv", `must be an array of strings; got ${describe(argv)}`);
   }
   const returnFiles = merged.returnFiles;
   if (
@@ -312,7 +342,8 @@ export function resolveOptions(
     cwd: merged.cwd ?? "/",
     maxFsBytes: integer(merged, "maxFsBytes", 0, MAX_MEMORY_BYTES * 8),
     maxFiles: integer(merged, "maxFiles", 0, 10_000_000),
-    stdin: typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin,
+    stdin,
+    argv: [...argv],
     returnFiles: returnFiles === true ? [] : returnFiles === false ? undefined : returnFiles,
     modules: modules && new Set(modules.map((name) => name.replace(/^node:/, ""))),
     typescript,

@@ -7,13 +7,18 @@ import { FsError } from "./errors.js";
 import type { VirtualFs } from "./vfs.js";
 
 const encoder = new TextEncoder();
+/** Node's syscall names for the operations whose name differs. */
+const SYSCALLS: Record<string, string> = { readFile: "open", writeFile: "open", readdir: "scandir" };
 
-export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array): void {
+export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: () => Uint8Array): void {
   const ctx = guest.ctx;
   // A path holding a NUL byte is refused (read plainly, it would reach the host cut short at the NUL).
+  // Every path the guest names is checked against import-only mounts (readable by the module loader only).
+  let syscall = "open";
   const text = (h: QuickJSHandle | undefined) => {
     const value = readWholeString(ctx, h!);
     if (value === undefined) throw new FsError("EINVAL", "open", ctx.getString(h!));
+    vfs.checkGuestAccess(value, syscall);
     return value;
   };
   const flag = (h: QuickJSHandle | undefined) => h !== undefined && ctx.dump(h) === true;
@@ -39,9 +44,19 @@ export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array)
       ),
     );
   };
-  guest.registerOp("stdin", (encoding) => answer(stdin, encoding));
+  guest.registerOp("stdin", (encoding) => answer(stdin(), encoding));
   guest.registerOp("fs", (method, a, b, c, d) => {
-    switch (ctx.getString(method!)) {
+    const name = ctx.getString(method!);
+    syscall = SYSCALLS[name] ?? name;
+    if (name === "exists") {
+      try {
+        return vfs.exists(text(a)) ? ctx.true : ctx.false;
+      } catch (error) {
+        if (error instanceof FsError && error.code === "EACCES") return ctx.false;
+        throw error;
+      }
+    }
+    switch (name) {
       case "readFile":
         return answer(vfs.readFile(text(a)), b);
       case "writeFile":
@@ -53,8 +68,6 @@ export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array)
         return str(JSON.stringify(vfs.stat(text(a))));
       case "lstat":
         return str(JSON.stringify(vfs.lstat(text(a))));
-      case "exists":
-        return vfs.exists(text(a)) ? ctx.true : ctx.false;
       case "access":
         vfs.access(text(a), ctx.getNumber(b!));
         return undefined;
@@ -84,7 +97,7 @@ export function installFsOps(guest: GuestApi, vfs: VirtualFs, stdin: Uint8Array)
         vfs.chdir(text(a));
         return undefined;
       default:
-        throw new TypeError(`unknown fs operation ${ctx.getString(method!)}`);
+        throw new TypeError(`unknown fs operation ${name}`);
     }
   });
 }

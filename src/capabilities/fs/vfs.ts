@@ -52,6 +52,11 @@ export interface MountSpec {
    * and writing, as the other link may be a file outside the mount. Read-only mounts are not affected.
    */
   allowHardLinks?: boolean;
+  /**
+   * Default false: the guest may import and require modules from the mount, but its fs calls on it fail with
+   * EACCES (the module loader reads it; the program cannot read it as data). Such a mount is read-only.
+   */
+  importOnly?: boolean;
 }
 export interface VfsOptions {
   files?: FileTree;
@@ -92,6 +97,7 @@ type MemNode = MemFile | MemDir;
 interface Mount {
   guestPath: string;
   readOnly: boolean;
+  importOnly: boolean;
   dir: HostDirectory;
 }
 type Target =
@@ -195,6 +201,12 @@ export class VirtualFs {
     const t = this.#target(path, "chdir");
     if (this.#stat(t, "chdir", true).type !== "directory") throw fail("ENOTDIR", { syscall: "chdir", path });
     this.#cwd = t.path;
+  }
+
+  /** Refuses (EACCES) a guest fs call on a path inside an import-only mount; the module loader does not call this. */
+  checkGuestAccess(path: string, syscall: string): void {
+    const hit = findMount(resolveGuestPath(path, this.#cwd, syscall), this.#mounts);
+    if (hit?.mount.importOnly) throw fail("EACCES", { syscall, path });
   }
 
   readFile(path: string): Uint8Array {
@@ -654,7 +666,10 @@ export class VirtualFs {
     specs.forEach((spec: Partial<MountSpec>, i) => {
       const option = `mounts[${i}]`;
       if (!isTree(spec)) throw new InvalidOptionError(option, "must be an object");
-      const { hostPath, readOnly = true, allowHardLinks = false } = spec;
+      const { hostPath, allowHardLinks = false, importOnly = false } = spec;
+      if (typeof importOnly !== "boolean")
+        throw new InvalidOptionError(`${option}.importOnly`, "must be a boolean");
+      const readOnly = importOnly ? true : (spec.readOnly ?? true);
       if (
         typeof spec.guestPath !== "string" ||
         !spec.guestPath.startsWith("/") ||
@@ -692,7 +707,7 @@ export class VirtualFs {
         );
       }
       this.#placeMountPoint(guestPath, option);
-      mounts.push({ guestPath, readOnly, dir });
+      mounts.push({ guestPath, readOnly, importOnly, dir });
     });
     return mounts;
   }

@@ -1,7 +1,7 @@
 // Host half of modules: the engine's ES module loader and normalizer, CommonJS require() with its cache, and the
 // built-in modules (node:*) the guest may import. Files come only from the run's virtual filesystem; remote and
 // data: imports are refused; TypeScript is transformed on the host (types removed, lines kept).
-import { parse as parseCjs } from "cjs-module-lexer";
+import { cjsLexer } from "../../platform/deps.js";
 import { parse as parseEsm } from "es-module-lexer";
 import type { QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { type PositionMapper, shiftedMapper, type SourceRegistry } from "../../diagnose/sources.js";
@@ -291,7 +291,7 @@ export class ModuleHost {
 
   private cjsExportNames(source: string): string[] {
     try {
-      return parseCjs(source).exports;
+      return cjsLexer().parse(source).exports;
     } catch {
       return [];
     }

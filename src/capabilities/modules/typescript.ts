@@ -7,9 +7,10 @@
 // MAX_TYPESCRIPT_BYTES is refused before any transformer sees it, and sucrase (whose time can grow exponentially
 // with nesting) runs on a thread of its own that is stopped at the run's deadline (see transform-thread.ts).
 // esbuild's time is linear in its input; it runs where its service process may live (see NamespaceTransform).
-import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
-import { type TransformOptions, transformSync } from "esbuild";
+import type { TraceMap } from "@jridgewell/trace-mapping";
+import type { TransformOptions } from "esbuild";
 import { offsetOf } from "../../diagnose/ast.js";
+import { esbuild, traceMapping } from "../../platform/deps.js";
 import { unexpected } from "../../diagnose/syntax.js";
 import { TransformCache, type Transformed } from "./transform-cache.js";
 import { sucraseUntil } from "./transform-thread.js";
@@ -26,7 +27,7 @@ export const MAX_TYPESCRIPT_BYTES = 1024 * 1024;
 export type NamespaceTransform = (source: string, options: TransformOptions) => Transformed;
 
 const esbuildHere: NamespaceTransform = (source, options) => {
-  const result = transformSync(source, options);
+  const result = esbuild().transformSync(source, options);
   return { code: result.code, map: result.map };
 };
 
@@ -88,12 +89,12 @@ export class TypeScriptHost {
     let map = this.maps.get(file);
     if (!map) return undefined;
     if (typeof map === "string") {
-      map = new TraceMap(map);
+      map = new (traceMapping().TraceMap)(map);
       this.maps.set(file, map);
     }
     // The segment at or before the position, plus the distance from its start: transformers map tokens, and a
     // position inside or just after a token (a `new` before its callee, a property after its dot) keeps its offset.
-    const segment = traceSegment(map, line - 1, Math.max(0, column - 1));
+    const segment = traceMapping().traceSegment(map, line - 1, Math.max(0, column - 1));
     if (!segment || segment.length < 4) return undefined;
     const [generatedColumn, , originalLine, originalColumn] = segment as [number, number, number, number];
     return { line: originalLine + 1, column: originalColumn + (column - 1 - generatedColumn) + 1 };
