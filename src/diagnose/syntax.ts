@@ -116,7 +116,11 @@ function tokensBefore(
   const tokens: Token[] = [];
   const open: { call: boolean }[] = [];
   try {
-    for (const token of acorn().tokenizer(code, { ecmaVersion: "latest", sourceType: kind, allowHashBang: true })) {
+    for (const token of acorn().tokenizer(code, {
+      ecmaVersion: "latest",
+      sourceType: kind,
+      allowHashBang: true,
+    })) {
       if (token.start >= pos) break;
       const label = token.type.label;
       const previous = tokens[tokens.length - 1];

@@ -206,15 +206,17 @@ export class PoolWorker {
       reply({ call, kind: "error", error: { name: "Error", message: "the run has ended" } });
       return;
     }
-    esbuild().transform(request.source, request.options).then(
-      (result) => reply({ call, kind: "transformed", code: result.code, map: result.map }),
-      (error: unknown) =>
-        reply({
-          call,
-          kind: "error",
-          error: { name: "Error", message: String((error as Error)?.message ?? error) },
-        }),
-    );
+    esbuild()
+      .transform(request.source, request.options)
+      .then(
+        (result) => reply({ call, kind: "transformed", code: result.code, map: result.map }),
+        (error: unknown) =>
+          reply({
+            call,
+            kind: "error",
+            error: { name: "Error", message: String((error as Error)?.message ?? error) },
+          }),
+      );
   }
 
   private settle(task: Task, call: number, outcome: Outcome): void {

@@ -293,7 +293,9 @@ function copyResult(value: unknown, name: string): Outcome {
 }
 
 /** Options as they are posted: a stdin function is called now (it cannot cross to the worker). */
-function postable(options: Omit<RunOptions, "globals" | "input" | "onStdout" | "onStderr" | "signal">): PostedOptions {
+function postable(
+  options: Omit<RunOptions, "globals" | "input" | "onStdout" | "onStderr" | "signal">,
+): PostedOptions {
   const { stdin } = options;
   return typeof stdin === "function" ? { ...options, stdin: stdin() } : (options as PostedOptions);
 }
