@@ -15,6 +15,7 @@ import {
   sebastianCase,
 } from "./cases.js";
 import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
+import { benchColdStart } from "./cli.js";
 import { benchFairness } from "./fairness.js";
 import { benchPool } from "./pool.js";
 import { runtimeCases } from "./runtime.js";
@@ -42,6 +43,8 @@ const TARGETS = {
   freshRegression: 1.1,
   /** A fresh failing run against a fresh passing one: explaining the error costs only on failure. */
   failingRatio: 1.3,
+  /** `cordon run -e '1+1'` cold, against `node -e 0`. */
+  coldStartRatio: 1.5,
 };
 
 const progress = (message: string): void => {
@@ -108,6 +111,8 @@ async function main(): Promise<void> {
   progress("measuring pooled runs on worker threads in child processes");
   const pooledProcesses = await benchPool({ isolation: "process", roundTrips: 1000, throughputRuns: 2000 });
   const fairness = await benchFairness();
+  progress("measuring the cordon command's cold start");
+  const cold = benchColdStart(10);
   progress("measuring 1,000 idle sessions");
   const idle = idleSessionsInChild("inline");
   progress("measuring 1,000 idle sessions on workers");
@@ -209,6 +214,12 @@ async function main(): Promise<void> {
       pass: fairness.fairMs <= fairness.deadlineMs + 250,
     },
     {
+      name: "cordon run -e '1+1' cold / node -e 0 (medians)",
+      want: `<= ${TARGETS.coldStartRatio}x`,
+      actual: `${fmt(cold.ratio, 2)}x`,
+      pass: cold.ratio <= TARGETS.coldStartRatio,
+    },
+    {
       name: `fresh failing run ("${FAIL_CODE}") / passing run`,
       want: `<= ${TARGETS.failingRatio}x`,
       actual: `${fmt(ratios.failingVsPassing, 2)}x`,
@@ -233,6 +244,7 @@ async function main(): Promise<void> {
       pooled,
       pooledProcesses,
       fairness,
+      coldStart: cold,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
       targets,
@@ -272,6 +284,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `tenants on 2 workers, another tenant's first run behind ${fairness.burst} hanging runs (${fairness.deadlineMs} ms deadline), median wait: fair queueing ${fmt(fairness.fairMs, 0)} ms; with perTenant.maxRunning 1 ${fmt(fairness.cappedMs, 0)} ms; one shared queue (no tenant keys) ${fmt(fairness.sharedMs, 0)} ms`,
+  );
+
+  console.log(
+    `cold start, median of ${cold.runs} fresh processes each: node -e 0 ${fmt(cold.nodeMs, 1)} ms; cordon --version ${fmt(cold.versionMs, 1)} ms; cordon run -e '1+1' ${fmt(cold.runMs, 1)} ms (${fmt(cold.ratio, 2)}x node)`,
   );
 
   console.log("\nratios (medians)");
