@@ -39,6 +39,13 @@ function toolCall(code) {
   };
 }
 
+function indent(text, prefix) {
+  return text
+    .split("\n")
+    .map((line) => (line === "" ? prefix.trimEnd() : prefix + line))
+    .join("\n");
+}
+
 async function converse(tool, conversationId, userMessage, model) {
   console.log(`=== conversation ${conversationId}`);
   console.log(`user: ${userMessage}`);
@@ -52,9 +59,9 @@ async function converse(tool, conversationId, userMessage, model) {
     }
     for (const call of reply.tool_calls) {
       const args = JSON.parse(call.function.arguments);
-      console.log(`tool call ${call.id}:\n${args.code.replace(/^/gm, "  > ")}`);
+      console.log(`tool call ${call.id}:\n${indent(args.code, "  > ")}`);
       const answer = await tool.handle(conversationId, args);
-      console.log(answer.replace(/^/gm, "  | "));
+      console.log(indent(answer, "  | "));
       messages.push({ role: "tool", tool_call_id: call.id, content: answer });
     }
   }
