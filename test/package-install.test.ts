@@ -53,7 +53,7 @@ afterAll(async () => {
 const npx = (...args: string[]) => command("npx", ["--no", "--", ...args], project);
 const node = (...args: string[]) => command(process.execPath, args, project);
 
-describe("cordon installed from its tarball", () => {
+describe("cordon installed from its tarball", { timeout: 60_000 }, () => {
   it("installs as a dependency, with its files and no tests", () => {
     const installed = join(project, "node_modules", "cordon");
     expect(existsSync(join(installed, "dist", "index.js"))).toBe(true);

@@ -1,32 +1,19 @@
 // The built package's types (dist/, made by `npm test`) as TypeScript projects see them: small consumer projects in
 // temporary directories, cordon linked in as node_modules/cordon, checked with the real tsc under each `module`
-// setting a Node project uses: ESM under nodenext, node16 and bundler, and a CommonJS .cts file (require).
-import { execFile } from "node:child_process";
+// setting a Node project uses: ESM under nodenext, node16, node20 and bundler, and a CommonJS .cts file (require)
+// under nodenext, node16 and node20, which is also compiled and run.
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { command } from "./helpers/npm.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function exec(file: string, args: string[], cwd: string): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-  });
-}
-
-const tsc = (dir: string, ...args: string[]) => exec(process.execPath, [TSC, "-p", dir, ...args], dir);
+const tsc = (dir: string, ...args: string[]) => command(process.execPath, [TSC, "-p", dir, ...args], dir);
 
 // Uses every exported option type a caller writes by hand, and narrows the result on `ok`.
 const USE = `
@@ -160,13 +147,15 @@ async function project(name: string, p: Project): Promise<string> {
 const ESM_SETTINGS: [string, Record<string, unknown>][] = [
   ["nodenext", { module: "nodenext" }],
   ["node16", { module: "node16" }],
+  ["node20", { module: "node20" }],
   ["bundler with esnext", { module: "esnext", moduleResolution: "bundler" }],
   ["bundler with preserve", { module: "preserve", moduleResolution: "bundler" }],
 ];
 
-describe("the package's types", () => {
+// Each test runs tsc (and sometimes node) once or twice: allow for a busy machine.
+describe("the package's types", { timeout: 90_000 }, () => {
   it("come from the TypeScript that this repository builds with", async () => {
-    const r = await exec(process.execPath, [TSC, "-v"], ROOT);
+    const r = await command(process.execPath, [TSC, "-v"], ROOT);
     expect(r.stdout).toMatch(/^Version \d+\.\d+/);
   });
 
@@ -208,12 +197,12 @@ describe("the package's types", () => {
     const built = await tsc(dir);
     expect(built.stdout).toBe("");
     expect(built.code).toBe(0);
-    const ran = await exec(process.execPath, [join(dir, "out", "main.js")], dir);
+    const ran = await command(process.execPath, [join(dir, "out", "main.js")], dir);
     expect(ran.stderr).toBe("");
     expect(ran.stdout).toBe("2\n");
   });
 
-  for (const module of ["nodenext", "node16"]) {
+  for (const module of ["nodenext", "node16", "node20"]) {
     describe(`a CommonJS .cts file, module ${module}`, () => {
       it("type-checks require('cordon') through the require types, compiles, and runs", async () => {
         const dir = await project(`cts-${module}`, {
@@ -227,7 +216,7 @@ describe("the package's types", () => {
         // The `require` condition's types, which re-export the same declarations import sees.
         expect(r.stdout).toContain(join(ROOT, "index.d.cts"));
         expect(r.stdout).toContain(join(ROOT, "dist", "index.d.ts"));
-        const ran = await exec(process.execPath, [join(dir, "out", "main.cjs")], dir);
+        const ran = await command(process.execPath, [join(dir, "out", "main.cjs")], dir);
         expect(ran.stderr).toBe("");
         expect(ran.stdout).toBe("2 ERR_CORDON_INVALID_OPTION function\n");
       });

@@ -1,4 +1,4 @@
-// npm and other commands run from the packaging tests, in an environment free of npm's own variables: under
+// npm, tsc and node run from the packaging tests, in an environment free of npm's own variables: under
 // `npm test` npm sets npm_config_* (the local prefix among them), which would steer a nested npm to this repository.
 import { execFile } from "node:child_process";
 
