@@ -42,6 +42,7 @@ beforeAll(async () => {
   );
   expect(install.code, install.stderr).toBe(0);
   await writeFile(join(project, "prog.js"), "1+1\n");
+  await writeFile(join(project, "prog.ts"), "const n: number = 1 + 1;\nexport default n;\n");
 }, 180_000);
 
 afterAll(async () => {
@@ -68,6 +69,13 @@ describe("cordon installed from its tarball", { timeout: 60_000 }, () => {
 
   it("npx cordon run prog.js prints the value", async () => {
     const r = await npx("cordon", "run", "prog.js");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("2\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("npx cordon run prog.ts runs TypeScript with the installed transform", async () => {
+    const r = await npx("cordon", "run", "prog.ts");
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("2\n");
     expect(r.code).toBe(0);

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { command } from "./helpers/npm.js";
 
@@ -116,7 +116,10 @@ describe("the require() types (index.d.cts)", () => {
   const aliases = new Set([...text.matchAll(/^export type (\w+) = cordon\.(\w+);$/gm)].map((m) => m[1]));
 
   it("declare exactly the values the package exports, each under its own name, classes also as types", async () => {
-    const module = (await import(join(ROOT, "dist", "index.js"))) as Record<string, unknown>;
+    const module = (await import(pathToFileURL(join(ROOT, "dist", "index.js")).href)) as Record<
+      string,
+      unknown
+    >;
     expect(declared.map((m) => m[1]).sort()).toEqual(Object.keys(module).sort());
     for (const m of declared) expect(m[2]).toBe(m[1]);
     const classes = Object.keys(module).filter((name) => /^class\b/.test(String(module[name])));
