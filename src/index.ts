@@ -23,9 +23,19 @@ export {
   type FormattableResult,
   formatError,
 } from "./feedback/format-error.js";
+export type { FileTree, MountSpec } from "./capabilities/fs/vfs.js";
+export type { NetOptions as NetworkOptions } from "./capabilities/net/transport.js";
 export { DEFAULTS, type RunOptions } from "./sandbox/options.js";
 export type { DeterministicOptions } from "./sandbox/deterministic.js";
-export type { ErrorLocation, RunError, RunResult, RunStats } from "./sandbox/result.js";
+export type {
+  ErrorLocation,
+  RunError,
+  RunFailure,
+  RunResult,
+  RunResultBase,
+  RunStats,
+  RunSuccess,
+} from "./sandbox/result.js";
 export { WorkerPool, type WorkerPoolOptions } from "./pool/pool.js";
 export { ProcessPool, type ProcessPoolOptions } from "./pool/process-pool.js";
 export {

@@ -29,10 +29,8 @@ export interface RunStats {
   hostCalls: number;
 }
 
-export interface RunResult {
-  ok: boolean;
-  value?: unknown;
-  error?: RunError;
+/** What every RunResult carries, whether the run succeeded or not. */
+export interface RunResultBase {
   stdout: string;
   stderr: string;
   /** 0 ok, 1 uncaught error, n from process.exit(n), 124 TimeoutError, 137 MemoryLimitError, 130 AbortError. */
@@ -45,6 +43,23 @@ export interface RunResult {
    */
   files?: Record<string, string | Uint8Array>;
 }
+
+/** A run that completed: `value` is the program's result (its default export or last expression). */
+export interface RunSuccess extends RunResultBase {
+  ok: true;
+  value?: unknown;
+  error?: undefined;
+}
+
+/** A run that failed: `error` says why. */
+export interface RunFailure extends RunResultBase {
+  ok: false;
+  value?: undefined;
+  error: RunError;
+}
+
+/** The outcome of a run: narrow on `ok` to reach `value` or `error`. */
+export type RunResult = RunSuccess | RunFailure;
 
 export const EXIT = { ok: 0, error: 1, unsettled: 13, timeout: 124, aborted: 130, memory: 137 } as const;
 
