@@ -55,8 +55,45 @@ export const kQuestion: unique symbol = Symbol("kQuestion");
 
 export const useAfterClose = () => nodeError(Error, "ERR_USE_AFTER_CLOSE", "readline was closed");
 
-export function defineInterface({ EventEmitter, StringDecoder }: Deps) {
-  class Interface extends EventEmitter {
+/** What an Interface offers (its state lives in private fields). */
+export interface ReadlineInterface extends Emitter {
+  terminal: boolean;
+  line: string;
+  cursor: number;
+  history: string[];
+  historySize: number;
+  crlfDelay: number;
+  closed: boolean;
+  paused: boolean;
+  input: StreamLike;
+  output: StreamLike | undefined;
+  setPrompt(prompt: unknown): void;
+  getPrompt(): string;
+  prompt(preserveCursor?: boolean): void;
+  question(query: unknown, options?: unknown, cb?: unknown): unknown;
+  [kQuestion](
+    query: string,
+    answer: (line: string) => void,
+    cancel?: (error: Error) => void,
+    signal?: Signal,
+  ): void;
+  write(data: unknown, key?: unknown): void;
+  pause(): this;
+  resume(): this;
+  close(): void;
+  getCursorPos(): { rows: number; cols: number };
+  [Symbol.asyncIterator](): AsyncIterableIterator<string>;
+}
+
+export type InterfaceCtor = new (
+  input?: unknown,
+  output?: unknown,
+  completer?: unknown,
+  terminal?: unknown,
+) => ReadlineInterface;
+
+export function defineInterface({ EventEmitter, StringDecoder }: Deps): InterfaceCtor {
+  class Interface extends EventEmitter implements ReadlineInterface {
     terminal: boolean;
     line = "";
     cursor = 0;
