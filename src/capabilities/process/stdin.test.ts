@@ -93,14 +93,26 @@ describe("process.stdin", () => {
     expect(piped.stdout).toBe("piped through\n");
   });
 
-  it("is made on first read only, even under a modules allow list", async () => {
+  it("is made on first use only: importing node:process or holding process.stdin compiles no stream", async () => {
     const r = await value(
-      `const before = typeof Object.getOwnPropertyDescriptor(process, "stdin").get;
-      const stream = process.stdin;
-      const after = Object.getOwnPropertyDescriptor(process, "stdin");
-      [before, typeof after.get, after.value === stream, typeof stream.on, typeof stream.pipe];`,
-      { modules: ["path"] },
+      `import { stdin, env } from "node:process";
+      import { Readable } from "node:stream";
+      const held = Object.getOwnPropertyNames(stdin).sort();
+      stdin.setEncoding("utf8");
+      let text = "";
+      for await (const chunk of stdin) text += chunk;
+      export default [held, stdin === process.stdin, stdin instanceof Readable, "_readableState" in stdin, text];`,
+      { stdin: "held early" },
     );
-    expect(r.value).toEqual(["function", "undefined", true, "function", "function"]);
+    expect(r.value).toEqual([["fd", "isTTY", "ref", "unref"], true, true, true, "held early"]);
+  });
+
+  it("works under a modules allow list that leaves out stream", async () => {
+    const r = await value(
+      `const s = process.stdin; s.setEncoding("utf8"); let t = ""; s.on("data", (c) => { t += c; });
+      s.on("end", () => { module.exports = [t, typeof s.pipe]; });`,
+      { modules: ["path"], stdin: "allowed" },
+    );
+    expect(r.value).toEqual(["allowed", "function"]);
   });
 });

@@ -1,6 +1,7 @@
 // Guest `process`: a small, virtual Node-like process object. Nothing here reads the host's environment;
 // `env`, `argv` and `cwd` come from the run's options.
 import type { Op } from "../../../guest/types.js";
+import { lazyStdin } from "./lazy-stdin.js";
 
 export interface ProcessConfig {
   env: Record<string, string>;
@@ -126,14 +127,14 @@ export function createProcess(op: Op, config: ProcessConfig) {
       return proc;
     },
   });
-  // process.stdin is made (by the host, from the "process:stdin" bundle and node:stream) on first read only.
+  // process.stdin: a cheap stand-in made on first read, which becomes the stream on first use (see lazy-stdin.ts).
   const own = (value: unknown) =>
     Object.defineProperty(full, "stdin", { value, writable: true, enumerable: true, configurable: true });
   Object.defineProperty(full, "stdin", {
     enumerable: true,
     configurable: true,
     get() {
-      const stdin = op("processStdin");
+      const stdin = lazyStdin(op);
       own(stdin);
       return stdin;
     },
