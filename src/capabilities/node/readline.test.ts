@@ -183,6 +183,23 @@ describe("readline in the sandbox", () => {
     expect(r.value).toEqual(["typed", "a", "bc"]);
   });
 
+  it("lines wait for a 'line' listener added later in the same turn; util.promisify(rl.question) answers too", async () => {
+    const r = await value(
+      `const util = require("util");
+      const rl = require("readline").createInterface({ input: process.stdin });
+      const ask = util.promisify(rl.question).bind(rl);
+      (async () => {
+        const first = await ask("");
+        await Promise.resolve();
+        const rest = [];
+        rl.on("line", (line) => rest.push(line));
+        rl.on("close", () => { module.exports = [first, rest]; });
+      })();`,
+      { stdin: "1\n2\n3" },
+    );
+    expect(r.value).toEqual(["1", ["2", "3"]]);
+  });
+
   it("the callback question() form writes its query to process.stdout", async () => {
     const r = await value(
       `const rl = require("readline").createInterface({ input: process.stdin, output: process.stdout });

@@ -96,6 +96,14 @@ export function create(_op: Op, load: (id: string) => unknown): unknown {
     }
   }
 
+  // util.promisify(rl.question) is the promise form's question(), as in Node.
+  Object.defineProperty(Interface.prototype.question, Symbol.for("nodejs.util.promisify.custom"), {
+    value: function question(this: PromisesInterface, query: unknown, options?: { signal?: Signal }) {
+      return PromisesInterface.prototype.question.call(this, query, options);
+    },
+    configurable: true,
+  });
+
   const createInterface = (input?: unknown, output?: unknown, completer?: unknown, terminal?: unknown) =>
     new Interface(input, output, completer, terminal);
   const promises = {
