@@ -7,6 +7,7 @@
 // kept lines before the next timer turn, they are dropped and the interface closes, as Node's would have.
 import { AbortError, invalidArgType, nodeError } from "./errors.js";
 import { G } from "./globals.js";
+import { lineIterator } from "./readline-iterator.js";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -324,66 +325,4 @@ export function defineInterface({ EventEmitter, StringDecoder }: Deps): Interfac
     }
   }
   return Interface;
-}
-
-type Result = IteratorResult<string, undefined>;
-
-/** The lines of an interface as an async iterator (Node's events.on(rl, 'line') with close ending it). */
-function lineIterator(rl: Emitter & { closed: boolean; close(): void }): AsyncIterableIterator<string> {
-  const lines: string[] = [];
-  let waiting: { resolve(r: Result): void; reject(e: unknown): void } | undefined;
-  let failure: { error: unknown } | undefined;
-  let done = rl.closed;
-  const online = (line: unknown) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w.resolve({ value: line as string, done: false });
-    } else lines.push(line as string);
-  };
-  const finish = () => {
-    done = true;
-    rl.removeListener("line", online);
-    rl.removeListener("close", finish);
-    rl.removeListener("error", onerror);
-    const w = waiting;
-    waiting = undefined;
-    w?.resolve({ value: undefined, done: true });
-  };
-  const onerror = (error: unknown) => {
-    failure = { error };
-    const w = waiting;
-    waiting = undefined;
-    w?.reject(error);
-    finish();
-  };
-  if (!done) {
-    rl.on("line", online);
-    rl.on("close", finish);
-    rl.on("error", onerror);
-  }
-  const iterator: AsyncIterableIterator<string> = {
-    next(): Promise<Result> {
-      if (lines.length > 0) return Promise.resolve({ value: lines.shift()!, done: false });
-      if (failure) {
-        const { error } = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      if (done) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-      });
-    },
-    return(): Promise<Result> {
-      lines.length = 0;
-      finish();
-      rl.close();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
 }
