@@ -1,6 +1,6 @@
 // Host half of `process`: the guest object is built by the process bundle on first access; exit() reaches the host
-// through op("exit") and ends the run. process.stdin becomes a stream through the built-in "internal:stdin" (bundle
-// "process:stdin"), made on the guest's first use of it through op("processStdin").
+// through op("exit") and ends the run. process.stdin is the built-in "internal:stdin" (bundle "process:stdin"), made
+// on the guest's first read of it through op("processStdin").
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../../engine/guest-api.js";
 

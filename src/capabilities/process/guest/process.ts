@@ -1,7 +1,6 @@
 // Guest `process`: a small, virtual Node-like process object. Nothing here reads the host's environment;
 // `env`, `argv` and `cwd` come from the run's options.
 import type { Op } from "../../../guest/types.js";
-import { lazyStdin } from "./lazy-stdin.js";
 
 export interface ProcessConfig {
   env: Record<string, string>;
@@ -127,14 +126,14 @@ export function createProcess(op: Op, config: ProcessConfig) {
       return proc;
     },
   });
-  // process.stdin: a cheap stand-in made on first read, which becomes the stream on first use (see lazy-stdin.ts).
+  // process.stdin comes from the host (the "process:stdin" bundle) on first read: cheap until used as a stream.
   const own = (value: unknown) =>
     Object.defineProperty(full, "stdin", { value, writable: true, enumerable: true, configurable: true });
   Object.defineProperty(full, "stdin", {
     enumerable: true,
     configurable: true,
     get() {
-      const stdin = lazyStdin(op);
+      const stdin = op("processStdin");
       own(stdin);
       return stdin;
     },
