@@ -116,6 +116,7 @@ export function defineInterface({ EventEmitter, StringDecoder }: Deps): Interfac
     #scheduled = false;
     #decoder = new StringDecoder("utf8");
     #iterator: AsyncIterableIterator<string> | undefined;
+    #detach: () => void = () => {};
 
     constructor(input?: unknown, output?: unknown, completer?: unknown, terminal?: unknown) {
       super();
@@ -142,11 +143,11 @@ export function defineInterface({ EventEmitter, StringDecoder }: Deps): Interfac
       stream.on("data", ondata);
       stream.on("end", onend);
       stream.on("error", onerror);
-      this.once("close", () => {
+      this.#detach = () => {
         stream.removeListener("data", ondata);
         stream.removeListener("end", onend);
         stream.removeListener("error", onerror);
-      });
+      };
       // A 'line' listener added later takes the lines kept so far.
       this.on("newListener", (type) => {
         if (type === "line") this.#schedule();
@@ -312,6 +313,7 @@ export function defineInterface({ EventEmitter, StringDecoder }: Deps): Interfac
       this.#question = undefined;
       this.#questionCancel = undefined;
       cancel?.(useAfterClose());
+      this.#detach();
       this.emit("close");
     }
 
