@@ -14,6 +14,7 @@ const bundles = {
   stack: "src/guest/stack-entry.ts",
   timers: "src/capabilities/timers/guest/entry.ts",
   process: "src/capabilities/process/guest/entry.ts",
+  "process:stdin": "src/capabilities/process/guest/stdin.ts",
   console: "src/capabilities/console/guest/entry.ts",
   inspect: "src/capabilities/console/guest/inspect-entry.ts",
   "node:fs": "src/capabilities/fs/guest/fs.ts",

@@ -145,6 +145,7 @@ export class Environment {
       guest,
       { env: options.env, argv: ["/usr/local/bin/node", filename, ...options.argv], cwd: vfs.cwd },
       (code) => run().exit(code),
+      (name) => modules.builtin(name),
     ).exitCode;
     this.hostFunctions = new HostFunctions(guest, () => run().hostCallLimits, options.hostErrors);
     if (options.globals) this.hostFunctions.install(options.globals);

@@ -90,12 +90,15 @@ const PROVIDED: Record<string, BuiltinSpec> = {
   "timers/promises": { bundle: "node:timers-promises" },
   stream: { bundle: "node:stream" },
   "stream/promises": { bundle: "node:stream-promises" },
+  readline: { bundle: "node:readline" },
+  "readline/promises": { bundle: "node:readline-promises" },
   crypto: { bundle: "node:crypto" },
   os: { bundle: "node:os" },
   process: { global: "process" },
   module: { bundle: "node:module" },
   console: { global: "console" },
   "internal:inspect": { bundle: "inspect", raw: true },
+  "internal:stdin": { bundle: "process:stdin" },
 };
 
 /** Other spellings of provided modules. */

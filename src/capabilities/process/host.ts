@@ -1,5 +1,7 @@
 // Host half of `process`: the guest object is built by the process bundle on first access; exit() reaches the host
-// through op("exit") and ends the run.
+// through op("exit") and ends the run. process.stdin is the built-in "internal:stdin" (bundle "process:stdin"), made
+// on the guest's first read of it through op("processStdin").
+import type { QuickJSHandle } from "quickjs-emscripten-core";
 import type { GuestApi } from "../../engine/guest-api.js";
 
 export interface ProcessGrant {
@@ -12,6 +14,8 @@ export function installProcess(
   guest: GuestApi,
   grant: ProcessGrant,
   onExit: (code: number) => void,
+  /** A built-in module's exports (borrowed), as the module loader makes them. */
+  builtin: (name: string) => QuickJSHandle,
 ): { exitCode(): number | undefined } {
   const ctx = guest.ctx;
   let proc: ReturnType<GuestApi["keep"]> | undefined;
@@ -19,6 +23,7 @@ export function installProcess(
     onExit(ctx.getNumber(code!));
     return undefined;
   });
+  guest.registerOp("processStdin", () => builtin("internal:stdin").dup());
   guest.defineLazyGlobal("process", () => {
     const config = ctx.newString(JSON.stringify(grant));
     proc = guest.keep(guest.callBundle("process", "create", [guest.op(), config], [config]));

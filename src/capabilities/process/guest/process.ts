@@ -117,7 +117,7 @@ export function createProcess(op: Op, config: ProcessConfig) {
     },
     listenerCount: (event: string) => listeners.get(event)?.length ?? 0,
   };
-  return Object.assign(proc, {
+  const full = Object.assign(proc, {
     once: proc.on,
     addListener: proc.on,
     removeListener: proc.off,
@@ -126,4 +126,18 @@ export function createProcess(op: Op, config: ProcessConfig) {
       return proc;
     },
   });
+  // process.stdin comes from the host (the "process:stdin" bundle) on first read: cheap until used as a stream.
+  const own = (value: unknown) =>
+    Object.defineProperty(full, "stdin", { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(full, "stdin", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const stdin = op("processStdin");
+      own(stdin);
+      return stdin;
+    },
+    set: own,
+  });
+  return full as typeof full & { stdin: unknown };
 }
