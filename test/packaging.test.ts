@@ -29,6 +29,16 @@ describe("the package", () => {
     expect(r.stdout.trim()).toBe('[42,"function","function","function"]');
   });
 
+  it("runs on worker threads from a host started as node --input-type=module -e (workers do not inherit it)", async () => {
+    const code = `import { run } from "cordon";
+const r = await run("export default (6 * 7) as number", { filename: "/m.ts" });
+console.log(JSON.stringify([r.ok, r.value]));
+process.exit(0);`;
+    const r = await node(["--input-type=module", "-e", code]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("[true,42]");
+  });
+
   it("loads with import from an ES module", async () => {
     const r = await node(["--input-type=module", "-e", `import * as c from "cordon";\n${PROGRAM}`]);
     expect(r.stderr).toBe("");

@@ -53,6 +53,10 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   }
   if (cmd.json) {
     process.stdout.write(`${JSON.stringify(jsonValue(result), null, 2)}\n`);
+  } else if (uncopiedValue(result, cmd)) {
+    // Like node -e: a script ending in, say, process.stdin.on(...) has a value there is no point in printing.
+    process.stderr.write(`cordon: the program's value was not printed: ${result.error?.message}\n`);
+    return 0;
   } else if (result.ok) {
     const value = result.value;
     if (typeof value === "string") process.stdout.write(value.endsWith("\n") ? value : `${value}\n`);
@@ -61,6 +65,18 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     process.stderr.write(`${formatError(result, { maxBytes: 16 * 1024 })}\n`);
   }
   return result.exitCode;
+}
+
+/** The run went well but its value (a function, a stream) could not be copied out, and nothing asked to call it. */
+function uncopiedValue(result: RunResult, cmd: RunCommand): boolean {
+  return (
+    !result.ok &&
+    result.exitCode === 1 &&
+    !cmd.call &&
+    cmd.input === undefined &&
+    result.error.name === "DataCloneError" &&
+    result.error.message.startsWith("the result could not be copied out of the sandbox")
+  );
 }
 
 async function loadProgram(cmd: RunCommand): Promise<Program> {

@@ -10,6 +10,7 @@
 // then imports worker.ts. tsx is only needed for the sources; dist never uses it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { workerExecArgv } from "../platform/worker-argv.js";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, type ResourceLimits, Worker } from "node:worker_threads";
@@ -101,6 +102,7 @@ export const threadLink: LinkFactory = (settings, handlers) => {
   const { filename, eval: isEval } = workerEntry();
   const worker = new Worker(filename, {
     eval: isEval,
+    execArgv: workerExecArgv(),
     workerData: config,
     transferList: [port2],
     resourceLimits: settings.resourceLimits,

@@ -11,7 +11,7 @@ const t = tree({
   "data/sub/b.txt": "beta",
   "out/keep.txt": "old",
   "node_modules/greet/package.json": '{ "name": "greet", "main": "index.js" }',
-  "node_modules/greet/index.js": "module.exports = (n) => `hello ${n}`;",
+  "node_modules/greet/index.js": 'module.exports = (n) => "hello " + n;',
   "host-secret.txt": "do not read",
 });
 afterAll(t.remove);

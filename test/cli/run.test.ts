@@ -96,6 +96,35 @@ describe("standard input", () => {
     expect(r).toMatchObject({ code: 0, stdout: "6.75\n", stderr: "" });
   });
 
+  it("piped stdin is the program's process.stdin: for await, on('data'), and readline", async () => {
+    const input = "one\ntwo\nthree\n";
+    const forAwait =
+      "let n = 0; for await (const chunk of process.stdin) n += chunk.length; export default n;";
+    expect(await cordon(["run", "-e", forAwait], { stdin: input })).toMatchObject({
+      code: 0,
+      stdout: "14\n",
+    });
+    const onData =
+      "let text = ''; process.stdin.setEncoding('utf8'); process.stdin.on('data', (d) => (text += d)); process.stdin.on('end', () => console.log(text.toUpperCase().trim()));";
+    // The script's last value is the stream: not printed (a note on stderr says why), and the run still succeeds.
+    const data = await cordon(["run", "-e", onData], { stdin: input });
+    expect(data).toMatchObject({ code: 0, stdout: "ONE\nTWO\nTHREE\n" });
+    expect(data.stderr).toMatch(/^cordon: the program's value was not printed: .*could not be cloned/);
+    const lines =
+      'import { createInterface } from "node:readline";\nconst out = [];\nfor await (const line of createInterface({ input: process.stdin })) out.push(line.length);\nexport default out;';
+    expect(await cordon(["run", "-e", lines], { stdin: input })).toMatchObject({
+      code: 0,
+      stdout: "[ 3, 3, 5 ]\n",
+    });
+  });
+
+  it("an exported function without --call or --input is not called; a note says which flag calls it", async () => {
+    const r = await cordon(["run", "-e", "module.exports = (s) => s.length"]);
+    expect(r).toMatchObject({ code: 0, stdout: "" });
+    expect(r.stderr).toContain("to call an exported function, pass --call or --input");
+    expect(r.stderr).not.toContain("`input` option");
+  });
+
   it("--input passes JSON to the exported function", async () => {
     const r = await cordon(["run", "-e", "module.exports = (o) => o.a + o.b", "--input", '{"a":1,"b":2}']);
     expect(r).toMatchObject({ code: 0, stdout: "3\n" });

@@ -13,6 +13,7 @@
 // The thread is started on the first transform and then kept (unreferenced: it never keeps the process alive). Its
 // start (about 30 ms; longer on a loaded machine) counts against the deadline of the run that starts it.
 import { createRequire } from "node:module";
+import { workerExecArgv } from "../../platform/worker-argv.js";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Options as SucraseOptions } from "sucrase";
 import type { Transformed } from "./transform-cache.js";
@@ -64,6 +65,7 @@ function startThread(): Thread {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(THREAD_CODE, {
     eval: true,
+    execArgv: workerExecArgv(),
     workerData: { sucrase: sucrasePath, shared, port: port2 },
     transferList: [port2],
     resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
