@@ -14,7 +14,10 @@ const FLAGS: [RegExp, string][] = [
   [/in network\.allow/g, "in --allow-net"],
   [/the option packages: \["([^"]+)"\] \(CLI: --package [^)]+\)/g, "--package $1"],
   [/grant it with packages: \["([^"]+)"\]/g, "grant it with --package $1"],
-  [/to call an exported function, pass the `input` option/g, "to call an exported function, pass --call or --input"],
+  [
+    /to call an exported function, pass the `input` option/g,
+    "to call an exported function, pass --call or --input",
+  ],
 ];
 
 const NO_SUCH_MODULE =
