@@ -7,14 +7,15 @@
 // - Content coding: the request always says `Accept-Encoding: identity` (a guest's own Accept-Encoding is
 //   replaced), and the body is passed through undecoded. A server that compresses anyway delivers compressed bytes
 //   with its Content-Encoding header; the fetcher's byte cap applies to exactly what crossed the wire.
-import { promises as dns, type LookupAddress } from "node:dns";
-import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
-import { isIP } from "node:net";
+//
+// Node's http, https, dns and net load on the first fetch (process.getBuiltinModule), not with cordon: most runs never
+// fetch, and loading them costs a cold start more than a whole run.
+import type { LookupAddress } from "node:dns";
+import type { IncomingMessage, RequestOptions } from "node:http";
 import type { ConnectRequest, ConnectResponse, Connector, Resolver } from "../capabilities/net/transport.js";
 
 export const nodeResolver: Resolver = async (hostname) => {
-  const answers = await dns.lookup(hostname, { all: true });
+  const answers = await process.getBuiltinModule("node:dns").promises.lookup(hostname, { all: true });
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
@@ -61,7 +62,7 @@ export const nodeConnector: Connector = (request: ConnectRequest) =>
     }
     headers["accept-encoding"] = "identity";
     if (request.body) headers["content-length"] = String(request.body.byteLength);
-    const options: https.RequestOptions = {
+    const options: RequestOptions & { servername?: string } = {
       protocol: url.protocol,
       hostname,
       port: url.port || (secure ? 443 : 80),
@@ -77,8 +78,8 @@ export const nodeConnector: Connector = (request: ConnectRequest) =>
         else callback(null, address, family);
       },
     };
-    if (secure && !isIP(hostname)) options.servername = hostname;
-    const client = (secure ? https : http).request(options, (res) => {
+    if (secure && !process.getBuiltinModule("node:net").isIP(hostname)) options.servername = hostname;
+    const client = process.getBuiltinModule(secure ? "node:https" : "node:http").request(options, (res) => {
       resolve({
         status: res.statusCode ?? 0,
         statusText: res.statusMessage ?? "",

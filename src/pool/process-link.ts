@@ -14,7 +14,7 @@
 // stdout is discarded and its stderr kept only to explain a child that died. Idle, it does not keep this process
 // alive (the child and its IPC channel are unref'd until the next run). It exits when its IPC channel closes, so a
 // host that dies leaves no child behind.
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type LinkFactory, type LinkSettings, tsxModule, type WorkerLink } from "./link.js";
 import type { CallReply, FromWorker, ToWorker } from "./protocol.js";
@@ -63,7 +63,8 @@ export interface ProcessLink extends WorkerLink {
 /** Starts a child process hosting one pool worker. */
 export function processLink(settings: LinkSettings, handlers: Parameters<LinkFactory>[1]): ProcessLink {
   const { path, execArgv } = childEntry();
-  const child: ChildProcess = fork(path, [], {
+  // Loaded here, not with cordon: only process isolation starts children.
+  const child: ChildProcess = process.getBuiltinModule("node:child_process").fork(path, [], {
     execArgv,
     env: childEnv(),
     serialization: "advanced",
