@@ -6,6 +6,7 @@ import * as nodeStream from "node:stream";
 import * as nodeUtil from "node:util";
 import { describe, expect, it } from "vitest";
 import { run } from "../../index.js";
+import { runValue } from "../../../test/helpers/run-value.js";
 import { create as createBuffer } from "./guest/buffer.js";
 import { create as createEvents } from "./guest/events.js";
 import { makeRequire } from "./guest/internal/testing.js";
@@ -116,19 +117,10 @@ describe("readline line splitting, compared with Node", () => {
   });
 });
 
-async function value(
-  code: string,
-  options?: Parameters<typeof run>[1],
-): Promise<{ value: unknown; stdout: string }> {
-  const r = await run(code, options);
-  if (!r.ok) throw new Error(`run failed: ${r.error?.name}: ${r.error?.message}\n${r.error?.stack ?? ""}`);
-  return { value: r.value, stdout: r.stdout };
-}
-
 describe("readline in the sandbox", () => {
   for (const isolation of ["inline", "worker", "process"] as const) {
     it(`for await over an interface on process.stdin (ESM, ${isolation})`, async () => {
-      const r = await value(
+      const r = await runValue(
         `import readline from "node:readline";
         const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
         const lines = [];
@@ -141,7 +133,7 @@ describe("readline in the sandbox", () => {
   }
 
   it("readline/promises: consecutive questions over piped stdin get consecutive lines", async () => {
-    const r = await value(
+    const r = await runValue(
       `import * as readline from "node:readline/promises";
       import { stdin as input, stdout as output } from "node:process";
       const rl = readline.createInterface({ input, output });
@@ -155,7 +147,7 @@ describe("readline in the sandbox", () => {
   });
 
   it("CommonJS: 'line' and 'close' events, readline.promises, a question past the input's end rejects", async () => {
-    const r = await value(
+    const r = await runValue(
       `const readline = require("readline");
       const lines = [];
       const rl = readline.createInterface({ input: process.stdin });
@@ -171,7 +163,7 @@ describe("readline in the sandbox", () => {
   });
 
   it("a script reads lines from any guest Readable, and from rl.write()", async () => {
-    const r = await value(
+    const r = await runValue(
       `const { Readable } = require("stream");
       const rl = require("readline").createInterface({ input: Readable.from(["a\\nb", "c\\n"]) });
       const lines = [];
@@ -184,7 +176,7 @@ describe("readline in the sandbox", () => {
   });
 
   it("lines wait for a 'line' listener added later in the same turn; util.promisify(rl.question) answers too", async () => {
-    const r = await value(
+    const r = await runValue(
       `const util = require("util");
       const rl = require("readline").createInterface({ input: process.stdin });
       const ask = util.promisify(rl.question).bind(rl);
@@ -201,7 +193,7 @@ describe("readline in the sandbox", () => {
   });
 
   it("the callback question() form writes its query to process.stdout", async () => {
-    const r = await value(
+    const r = await runValue(
       `const rl = require("readline").createInterface({ input: process.stdin, output: process.stdout });
       rl.question("ok? ", (answer) => { console.log("got " + answer); rl.close(); });`,
       { stdin: "yes\nno\n", isolation: "process" },
@@ -210,7 +202,7 @@ describe("readline in the sandbox", () => {
   });
 
   it("lines nobody took are dropped at the end and the interface still closes", async () => {
-    const r = await value(
+    const r = await runValue(
       `const rl = require("readline").createInterface({ input: process.stdin });
       rl.on("close", () => console.log("closed"));
       undefined`,

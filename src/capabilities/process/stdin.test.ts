@@ -1,21 +1,12 @@
 // The guest's process.stdin: a Readable over the run's `stdin` option, made only when a program reads it, in every
 // isolation and from ES modules, CommonJS and scripts.
 import { describe, expect, it } from "vitest";
-import { run } from "../../index.js";
-
-async function value(
-  code: string,
-  options?: Parameters<typeof run>[1],
-): Promise<{ value: unknown; stdout: string }> {
-  const r = await run(code, options);
-  if (!r.ok) throw new Error(`run failed: ${r.error?.name}: ${r.error?.message}\n${r.error?.stack ?? ""}`);
-  return { value: r.value, stdout: r.stdout };
-}
+import { runValue } from "../../../test/helpers/run-value.js";
 
 describe("process.stdin", () => {
   for (const isolation of ["inline", "worker", "process"] as const) {
     it(`for await reads the stdin option as Buffers (ESM, ${isolation})`, async () => {
-      const r = await value(
+      const r = await runValue(
         `const chunks = [];
         for await (const chunk of process.stdin) chunks.push(chunk);
         export default [chunks.every((c) => Buffer.isBuffer(c)), Buffer.concat(chunks).toString()];`,
@@ -25,7 +16,7 @@ describe("process.stdin", () => {
     });
 
     it(`'data' and 'end' events with setEncoding (CommonJS, ${isolation})`, async () => {
-      const r = await value(
+      const r = await runValue(
         `const { stdin } = require("node:process");
         stdin.setEncoding("utf8");
         let text = "";
@@ -40,7 +31,7 @@ describe("process.stdin", () => {
 
   it("large stdin arrives in 64 KiB chunks, characters across chunk ends kept whole after setEncoding", async () => {
     const text = `${"a".repeat(65535)}é${"b".repeat(10000)}`;
-    const r = await value(
+    const r = await runValue(
       `import { readFileSync } from "node:fs";
       const sizes = [];
       const copy = [];
@@ -50,7 +41,7 @@ describe("process.stdin", () => {
       { stdin: text },
     );
     expect(r.value).toEqual([[65536, 10001], true]);
-    const decoded = await value(
+    const decoded = await runValue(
       `process.stdin.setEncoding("utf8"); const parts = []; for await (const c of process.stdin) parts.push(c);
       const text = parts.join("");
       export default [parts.every((p) => typeof p === "string"), text.length, text.includes("\\ufffd"), text.indexOf("é")];`,
@@ -60,7 +51,7 @@ describe("process.stdin", () => {
   });
 
   it("empty stdin ends at once", async () => {
-    const r = await value(
+    const r = await runValue(
       `let n = 0;
       for await (const chunk of process.stdin) n++;
       export default [n, process.stdin.readableEnded];`,
@@ -69,7 +60,7 @@ describe("process.stdin", () => {
   });
 
   it("fs.readFileSync(0) and process.stdin both give the whole text, in either order", async () => {
-    const r = await value(
+    const r = await runValue(
       `const fs = require("fs");
       const before = fs.readFileSync(0, "utf8");
       let streamed = "";
@@ -82,19 +73,21 @@ describe("process.stdin", () => {
   });
 
   it("read() in 'readable', pipe() into process.stdout, fd 0 and not a TTY", async () => {
-    const read = await value(
+    const read = await runValue(
       `const got = [];
       process.stdin.on("readable", () => { let c; while ((c = process.stdin.read()) !== null) got.push(c.toString()); });
       process.stdin.on("end", () => { module.exports = [got.join(""), process.stdin.fd, process.stdin.isTTY]; });`,
       { stdin: "r1\nr2" },
     );
     expect(read.value).toEqual(["r1\nr2", 0, false]);
-    const piped = await value(`process.stdin.pipe(process.stdout); undefined`, { stdin: "piped through\n" });
+    const piped = await runValue(`process.stdin.pipe(process.stdout); undefined`, {
+      stdin: "piped through\n",
+    });
     expect(piped.stdout).toBe("piped through\n");
   });
 
   it("is made on first use only: importing node:process or holding process.stdin compiles no stream", async () => {
-    const r = await value(
+    const r = await runValue(
       `import { stdin, env } from "node:process";
       import { Readable } from "node:stream";
       const held = Object.getOwnPropertyNames(stdin).sort();
@@ -108,7 +101,7 @@ describe("process.stdin", () => {
   });
 
   it("works under a modules allow list that leaves out stream", async () => {
-    const r = await value(
+    const r = await runValue(
       `const s = process.stdin; s.setEncoding("utf8"); let t = ""; s.on("data", (c) => { t += c; });
       s.on("end", () => { module.exports = [t, typeof s.pipe]; });`,
       { modules: ["path"], stdin: "allowed" },
