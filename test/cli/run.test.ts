@@ -70,6 +70,11 @@ describe("cordon run -e and -", () => {
     const r = await cordon(["run", "-e", "process.argv.slice(2).join('+')", "a", "b"]);
     expect(r).toMatchObject({ code: 0, stdout: "a+b\n", stderr: "" });
     expect((await cordon(["run", "--eval", "1+1"])).stdout).toBe("2\n");
+    // --inline names the default (the calling thread) and is accepted.
+    expect(await cordon(["run", "--inline", "-e", "typeof process.stdin"])).toMatchObject({
+      code: 0,
+      stdout: "object\n",
+    });
   });
 
   it("- reads the program from stdin; --typescript makes it TypeScript", async () => {
