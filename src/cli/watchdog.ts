@@ -52,6 +52,8 @@ export function armWatchdog(
       // Too late if it has fired: the exit handler reports it.
       if (Atomics.compareExchange(flag, 0, 0, 2) !== 0) return;
       process.off("exit", onExit);
+      // Not waited for: the process may end while the thread stops.
+      worker.unref();
       void worker.terminate();
     },
   };
