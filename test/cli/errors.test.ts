@@ -1,22 +1,12 @@
 // The `cordon run` command (built to dist/ by `npm test`): a failing program's error as a person or a model reads it.
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { cordon } from "./spawn.js";
 
-const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cordon-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cordon(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("cordon run", () => {
   it("prints a failing program's error with its location, code frame and hint, and exits 1", async () => {
@@ -25,7 +15,7 @@ describe("cordon run", () => {
       file,
       "async function load() {\n  return { items: [] };\n}\nconst r = load();\nconsole.log(r.items.length);\n",
     );
-    const { code, stdout, stderr } = await cordon("run", file);
+    const { code, stdout, stderr } = await cordon(["run", file]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toContain("TypeError: Cannot read properties of undefined (reading 'length')");
@@ -40,17 +30,17 @@ describe("cordon run", () => {
       file,
       "const t = Date.now(); for (let i = 0; i < 1e6; i++);\nconsole.log(Date.now() - t, t % 1000, Math.random(), Math.random());\n",
     );
-    const a = await cordon("run", file, "--deterministic=7");
-    const b = await cordon("run", "--deterministic=7", file);
+    const a = await cordon(["run", file, "--deterministic=7"]);
+    const b = await cordon(["run", "--deterministic=7", file]);
     expect(a).toMatchObject({ code: 0, stderr: "" });
     expect(a.stdout).toMatch(/^0 0 0\.\d+ 0\.\d+\n$/);
     expect(b.stdout).toBe(a.stdout);
-    const other = await cordon("run", file, "--deterministic");
+    const other = await cordon(["run", file, "--deterministic"]);
     expect(other.stdout).toMatch(/^0 0 /);
     expect(other.stdout).not.toBe(a.stdout);
-    const plain = await cordon("run", file);
+    const plain = await cordon(["run", file]);
     expect(plain.stdout).not.toBe(a.stdout);
-    const bad = await cordon("run", file, "--deterministic=-1");
+    const bad = await cordon(["run", file, "--deterministic=-1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--deterministic takes a seed");
   });
@@ -70,7 +60,7 @@ describe("cordon run --json", () => {
         "export default { node, views: [new Uint8Array(buf), new Uint8Array(buf)], cyc, m: new Map([['k', 1n]]) };",
       ].join("\n"),
     );
-    const { code, stdout } = await cordon("run", "--json", file);
+    const { code, stdout } = await cordon(["run", "--json", file]);
     expect(code).toBe(0);
     expect(stdout.length).toBeLessThan(20_000);
     const printed = JSON.parse(stdout);
