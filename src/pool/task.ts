@@ -74,7 +74,7 @@ export class Task {
       type: "run",
       id,
       code,
-      options: postable(posted),
+      options: postable(posted, resolved),
       timeoutMs: resolved.timeoutMs,
     };
     if (globals !== undefined) request.globals = encodeGlobals(globals, functions);
@@ -106,7 +106,7 @@ export class Task {
       id,
       session,
       code,
-      options: postable(posted),
+      options: postable(posted, resolved),
       timeoutMs: resolved.timeoutMs,
     };
     return new Task(request, resolved, functions);
@@ -292,10 +292,15 @@ function copyResult(value: unknown, name: string): Outcome {
   }
 }
 
-/** Options as they are posted: a stdin function is called now (it cannot cross to the worker). */
+/**
+ * Options as they are posted: a stdin function cannot cross to the worker, so its bytes (the resolved options',
+ * checked and read once) go instead.
+ */
 function postable(
   options: Omit<RunOptions, "globals" | "input" | "onStdout" | "onStderr" | "signal">,
+  resolved: ResolvedOptions,
 ): PostedOptions {
-  const { stdin } = options;
-  return typeof stdin === "function" ? { ...options, stdin: stdin() } : (options as PostedOptions);
+  return typeof options.stdin === "function"
+    ? { ...options, stdin: resolved.stdin() }
+    : (options as PostedOptions);
 }

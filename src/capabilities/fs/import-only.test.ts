@@ -72,6 +72,22 @@ describe("argv and a stdin function", () => {
     expect(calls).toBe(1);
   });
 
+  it("on a worker, a stdin function is called once before the run is sent, and checked", async () => {
+    let calls = 0;
+    const r = await run('require("fs").readFileSync(0, "utf8")', {
+      stdin: () => {
+        calls++;
+        return "posted";
+      },
+      isolation: "worker",
+    });
+    expect(r.ok && r.value).toBe("posted");
+    expect(calls).toBe(1);
+    await expect(
+      run("1", { stdin: (() => 42) as unknown as () => string, isolation: "worker" }),
+    ).rejects.toThrow("option `stdin` must be a string, a Uint8Array or a function returning one");
+  });
+
   it("refuses argv that is not an array of strings", async () => {
     await expect(run("1", { argv: [1] as unknown as string[] })).rejects.toThrow(
       "option `argv` must be an array",
