@@ -28,9 +28,10 @@ export interface RunCommand {
 }
 
 export type Command =
-  | { kind: "help"; topic: "main" | "run" }
+  | { kind: "help"; topic: "main" | "run" | "mcp" }
   | { kind: "version" }
-  | { kind: "run"; run: RunCommand };
+  | { kind: "run"; run: RunCommand }
+  | { kind: "mcp"; argv: string[] };
 
 const RUN_OPTIONS = {
   eval: { type: "string", short: "e" },
@@ -55,13 +56,17 @@ const RUN_OPTIONS = {
 export function parseCommand(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
-    return { kind: "help", topic: rest[0] === "run" ? "run" : "main" };
+    return { kind: "help", topic: rest[0] === "run" || rest[0] === "mcp" ? rest[0] : "main" };
   }
   if (command === "-v" || command === "--version") return { kind: "version" };
+  if (command === "mcp") {
+    if (rest.includes("-h") || rest.includes("--help")) return { kind: "help", topic: "mcp" };
+    return { kind: "mcp", argv: rest };
+  }
   if (command !== "run") {
     const what = command.startsWith("-") ? "flag" : "command";
     throw new UsageError(
-      `unknown ${what} ${JSON.stringify(command)}; the commands are: run (see cordon --help)`,
+      `unknown ${what} ${JSON.stringify(command)}; the commands are: run, mcp (see cordon --help)`,
     );
   }
   const run = parseRun(rest);
@@ -131,34 +136,37 @@ function usageMessage(message: string): string {
 }
 
 /** `5s`, `500ms`, `2m` or a number of milliseconds. */
-export function duration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+export function duration(text: string, flag = "--timeout"): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const unit = match?.[2] ?? "ms";
-  const ms = match ? Number(match[1]) * (unit === "m" ? 60_000 : unit === "s" ? 1000 : 1) : Number.NaN;
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit] ?? 1;
+  const ms = match ? Number(match[1]) * scale : Number.NaN;
   if (!Number.isFinite(ms) || ms < 1 || ms > 2 ** 31 - 1) {
-    throw new UsageError(
-      `--timeout takes a duration like 5s, 500ms or 5000 (ms); got ${JSON.stringify(text)}`,
-    );
+    throw new UsageError(`${flag} takes a duration like 5s, 500ms or 5000 (ms); got ${JSON.stringify(text)}`);
   }
   return Math.round(ms);
 }
 
 /** `64mb`, `1gb`, `512kb` or a number of MiB. */
-export function size(text: string): number {
+export function size(
+  text: string,
+  flag = "--memory",
+  range: [number, number, string] = [16 * 2 ** 20, 2 ** 31, "from 16mb to 2gb"],
+): number {
   const match = /^(\d+(?:\.\d+)?)(b|kb?|mb?|gb?|kib|mib|gib)?$/i.exec(text.trim());
   const unit = (match?.[2] ?? "mb").toLowerCase()[0];
   const scale = unit === "g" ? 2 ** 30 : unit === "k" ? 2 ** 10 : unit === "b" ? 1 : 2 ** 20;
   const bytes = match ? Math.round(Number(match[1]) * scale) : Number.NaN;
   if (!Number.isFinite(bytes)) {
-    throw new UsageError(`--memory takes a size like 64mb, 1gb or 64 (MiB); got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} takes a size like 64mb, 1gb or 64 (MiB); got ${JSON.stringify(text)}`);
   }
-  if (bytes < 16 * 2 ** 20 || bytes > 2 ** 31) {
-    throw new UsageError(`--memory must be from 16mb to 2gb; got ${JSON.stringify(text)}`);
+  if (bytes < range[0] || bytes > range[1]) {
+    throw new UsageError(`${flag} must be ${range[2]}; got ${JSON.stringify(text)}`);
   }
   return bytes;
 }
 
-function hosts(list: string): string[] {
+export function hosts(list: string): string[] {
   const entries = list.split(",").map((host) => host.trim());
   if (entries.some((host) => host === "")) {
     throw new UsageError(`--allow-net takes host names separated by commas; got ${JSON.stringify(list)}`);
@@ -167,7 +175,7 @@ function hosts(list: string): string[] {
 }
 
 /** `host:guest`, `host:guest:ro` or `host:guest:rw`. */
-function mountSpec(text: string): RunCommand["mounts"][number] {
+export function mountSpec(text: string): RunCommand["mounts"][number] {
   const mode = /:(rw|ro)$/.exec(text)?.[1];
   const rest = mode ? text.slice(0, -3) : text;
   const colon = rest.lastIndexOf(":");

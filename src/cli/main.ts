@@ -2,7 +2,7 @@
 // The `cordon` command. --help and --version load nothing else; `run` loads the engine. It uses only the public API.
 import { readFileSync } from "node:fs";
 import { parseCommand, UsageError } from "./args.js";
-import { MAIN_HELP, RUN_HELP } from "./help.js";
+import { MAIN_HELP, MCP_HELP, RUN_HELP } from "./help.js";
 
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
@@ -14,8 +14,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command.kind === "help") {
-    process.stdout.write(`${command.topic === "run" ? RUN_HELP : MAIN_HELP}\n`);
+    const text = command.topic === "run" ? RUN_HELP : command.topic === "mcp" ? MCP_HELP : MAIN_HELP;
+    process.stdout.write(`${text}\n`);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (command.kind === "mcp") {
+    const { mcpCommand } = await import("./mcp-command.js");
+    return mcpCommand(command.argv);
   }
   const { runCommand } = await import("./run-command.js");
   return runCommand(command.run);
