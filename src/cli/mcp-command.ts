@@ -1,5 +1,7 @@
 // `cordon mcp`: reads the operator's configuration (--config, then flags), starts the sandbox and serves the MCP
 // server over stdio (stdout carries only the protocol) or Streamable HTTP, until stdin ends or a signal arrives.
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createServerFactory, serveHttp } from "../mcp/index.js";
 import { type ConfigError, loadConfigFile, type OperatorConfig, parseConfig } from "../operator/config.js";
@@ -45,17 +47,24 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function parseMcp(argv: string[]): McpCommand {
   let v: ReturnType<typeof parseArgs<{ args: string[]; options: typeof MCP_OPTIONS }>>["values"];
   try {
     v = parseArgs({ args: argv, options: MCP_OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
-    throw new UsageError(
-      unknown
-        ? `unknown flag ${unknown[1]} (see cordon mcp --help)`
-        : ((error as Error).message.split("\n")[0] ?? ""),
-    );
+    const message = (error as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
+    if (unknown) throw new UsageError(`unknown flag ${unknown} (see cordon mcp --help)`);
+    throw new UsageError(missing ? `${missing} needs a value` : (message.split("\n")[0] ?? ""));
   }
   let raw: Record<string, unknown> = {};
   try {
@@ -79,6 +88,12 @@ export function parseMcp(argv: string[]): McpCommand {
     config = parseConfig(raw, v.config === undefined ? "options" : `--config ${v.config}`);
   } catch (error) {
     throw new UsageError((error as ConfigError).message);
+  }
+  for (const m of config.mounts) {
+    if (!isDirectory(m.hostPath)) {
+      throw new UsageError(`--mount ${m.hostPath}:${m.guestPath}: no such directory`);
+    }
+    m.hostPath = resolve(m.hostPath);
   }
   if (!v.http) {
     for (const flag of ["host", "port", "token", "allow-origin", "max-body"] as const) {
