@@ -17,6 +17,7 @@ import {
 import { type BenchCase, measureInRounds, type Summary, warmUp } from "./measure.js";
 import { benchColdStart } from "./cli.js";
 import { benchFairness } from "./fairness.js";
+import { benchMcp } from "./mcp.js";
 import { benchPool } from "./pool.js";
 import { runtimeCases } from "./runtime.js";
 
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
   const fairness = await benchFairness();
   progress("measuring the cordon command's cold start");
   const cold = benchColdStart(10);
+  progress("measuring run_js calls through cordon mcp over stdio");
+  const mcp = await benchMcp();
   progress("measuring 1,000 idle sessions");
   const idle = idleSessionsInChild("inline");
   progress("measuring 1,000 idle sessions on workers");
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
       pooledProcesses,
       fairness,
       coldStart: cold,
+      mcp,
       sebastianUnavailable: "once" in seb ? null : seb.unavailable,
       ratios,
       targets,
@@ -288,6 +292,9 @@ async function main(): Promise<void> {
 
   console.log(
     `cold start, median of ${cold.runs} fresh processes each: node -e 0 ${fmt(cold.nodeMs, 1)} ms; cordon --version ${fmt(cold.versionMs, 1)} ms; cordon run -e '1+1' ${fmt(cold.runMs, 1)} ms (${fmt(cold.ratio, 2)}x node)`,
+  );
+  console.log(
+    `cordon mcp over stdio: run_js "1+1", ${mcp.calls} calls one at a time: median ${fmt(mcp.medianMs, 3)} ms, p95 ${fmt(mcp.p95Ms, 3)} ms (pooled run round trip ${fmt(pooled.roundTrip.medianMs, 3)} ms)`,
   );
 
   console.log("\nratios (medians)");
