@@ -84,6 +84,7 @@ describe("npm pack", () => {
       "dist/pool/pool-worker.js",
       "dist/pool/process-child.js",
       "dist/generated/guest-bundles.js",
+      "schema/cordon.schema.json",
     ]) {
       expect(files, needed).toContain(needed);
     }
@@ -95,7 +96,7 @@ describe("npm pack", () => {
     expect(unwanted).toEqual([]);
     // Only dist/ and the top-level files: nothing else from the repository slips in.
     expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual(
-      ["LICENSE", "README.md", "index.d.cts", "package.json"].sort(),
+      ["LICENSE", "README.md", "index.d.cts", "package.json", "schema/cordon.schema.json"].sort(),
     );
     expect(files.filter((f) => f.startsWith("dist/") && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
   });
