@@ -17,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.topic === "run" ? RUN_HELP : MAIN_HELP}\n`);
     return argv.length === 0 ? 2 : 0;
   }
+  (await import("./engine-start.js")).startEngine();
   const { runCommand } = await import("./run-command.js");
   return runCommand(command.run);
 }
