@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     const { mcpCommand } = await import("./mcp-command.js");
     return mcpCommand(command.argv);
   }
+  (await import("./engine-start.js")).startEngine();
   const { runCommand } = await import("./run-command.js");
   return runCommand(command.run);
 }

@@ -1,18 +1,20 @@
 // Node-only pieces behind small interfaces: where the engine's .wasm bytes come from, and crypto primitives.
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { CryptoBackend } from "../capabilities/crypto/host.js";
-import type { WasmBytesLoader } from "../engine/wasm-module.js";
+
+export { loadWasmBytes } from "./wasm-bytes.js";
 
 const require = createRequire(import.meta.url);
-
-export const loadWasmBytes: WasmBytesLoader = () =>
-  readFile(require.resolve("@jitl/quickjs-ng-wasmfile-release-sync/wasm"));
+let crypto: typeof import("node:crypto") | undefined;
+/** Node's crypto, loaded on first use: most runs never hash nor draw random bytes, and loading it takes ~5 ms. */
+const nodeCryptoModule = () => {
+  crypto ??= require("node:crypto") as typeof import("node:crypto");
+  return crypto;
+};
 
 /** Digests, HMACs and random bytes from Node's crypto. */
 export const nodeCrypto: CryptoBackend = {
-  hash: (algorithm, data) => createHash(algorithm).update(data).digest(),
-  hmac: (algorithm, key, data) => createHmac(algorithm, key).update(data).digest(),
-  randomBytes: (size) => randomBytes(size),
+  hash: (algorithm, data) => nodeCryptoModule().createHash(algorithm).update(data).digest(),
+  hmac: (algorithm, key, data) => nodeCryptoModule().createHmac(algorithm, key).update(data).digest(),
+  randomBytes: (size) => nodeCryptoModule().randomBytes(size),
 };

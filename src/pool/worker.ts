@@ -15,8 +15,7 @@ import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import type { NamespaceTransform } from "../capabilities/modules/typescript.js";
 import { CellPool } from "../engine/cell-pool.js";
 import { decode, type Encoded, encode } from "../engine/codec.js";
-import { memoizedModule } from "../engine/wasm-module.js";
-import { loadWasmBytes } from "../platform/node.js";
+import { engineModule } from "../platform/engine-module.js";
 import type { RunOptions } from "../sandbox/options.js";
 import type { RunResult } from "../sandbox/result.js";
 import { runInline } from "../sandbox/sandbox.js";
@@ -119,7 +118,7 @@ function start(port: NonNullable<typeof parentPort>, config: WorkerConfig): void
     throw errorFromShape({ name: "Error", message: "unexpected reply to a transform" });
   };
 
-  const cells = new CellPool(memoizedModule(loadWasmBytes));
+  const cells = new CellPool(engineModule);
   const internal = {
     maxStackBytes: config.maxStackBytes,
     interruptFlag: flags,

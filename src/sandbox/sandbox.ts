@@ -1,8 +1,7 @@
 // run() and createSandbox(): turn options into a run inside a cell from a pool, and give back a RunResult.
 import { CellPool } from "../engine/cell-pool.js";
-import { memoizedModule } from "../engine/wasm-module.js";
 import { BusyError, codeNotString, DisposedError, InvalidOptionError } from "../errors.js";
-import { loadWasmBytes } from "../platform/node.js";
+import { engineModule } from "../platform/engine-module.js";
 import { TransformCache } from "../capabilities/modules/transform-cache.js";
 import { mergeRunOptions, WorkerPool, type WorkerPoolOptions } from "../pool/pool.js";
 import { checkTenantLimits, type TenantLimits, tenantName } from "../pool/tenants.js";
@@ -16,8 +15,6 @@ import { checkTenant, type ResolvedOptions, type RunOptions, resolveOptions } fr
 import { detectKind } from "./program.js";
 import { EXIT, type RunResult } from "./result.js";
 import { type InternalRunOptions, newClock, newEnvironment, newFetcher, newVirtualFs } from "./setup.js";
-
-const wasmModule = memoizedModule(loadWasmBytes);
 
 /**
  * Where runs execute: "worker" (default) on worker threads, "process" on worker threads each inside a child process
@@ -105,7 +102,7 @@ async function execute(
   }
 }
 
-const sharedPool = new CellPool(wasmModule);
+const sharedPool = new CellPool(engineModule);
 
 /** The pools behind run(): made on first use; idle workers and children never keep the process alive. */
 let sharedWorkers: WorkerPool | undefined;
@@ -171,7 +168,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   newVirtualFs(defaults);
   newFetcher(defaults);
   const { memoryLimitBytes } = defaults;
-  const pool = new CellPool(wasmModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
+  const pool = new CellPool(engineModule, { maxIdlePerLimit: maxIdleCells ?? 4 });
   // Warm one cell so the first run does not pay for instantiation.
   pool.release(await pool.acquire(memoryLimitBytes), memoryLimitBytes);
   // The sandbox's runs and sessions share TypeScript transforms, with no other sandbox (see transform-cache.ts): its
