@@ -57,8 +57,9 @@ Options:
   --config <file>            operator configuration (JSON; schema: schema/cordon.schema.json); flags add to it
   --timeout <duration>       wall-clock limit of one run: 30s, 500ms or 5000 (ms); default 60s
   --memory <size>            engine memory of a run or session: 64mb, 1gb or 64 (MiB); default 64mb
-  --allow-net <host[,host]>  hosts fetch may reach (repeatable); default none
+  --allow-net <host[,host]>  hosts fetch may reach (repeatable); default none (an empty list allows none)
   --mount <host:guest[:rw]>  a host directory programs see at guest (repeatable); read-only unless :rw
+  --mount-dirs <dir>...      each directory argument, read-only at /mnt/<its name> (for an MCP bundle's list)
   --package <name>           a host package programs may import (repeatable), from ./node_modules
   --max-sessions <n>         sessions open at once; default 100
   --session-ttl <duration>   longest life of a session; default 1h (60m)

@@ -1,7 +1,7 @@
 // `cordon mcp`: reads the operator's configuration (--config, then flags), starts the sandbox and serves the MCP
 // server over stdio (stdout carries only the protocol) or Streamable HTTP, until stdin ends or a signal arrives.
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createServerFactory, serveHttp } from "../mcp/index.js";
 import { type ConfigError, loadConfigFile, type OperatorConfig, parseConfig } from "../operator/config.js";
@@ -14,6 +14,7 @@ const MCP_OPTIONS = {
   memory: { type: "string" },
   "allow-net": { type: "string", multiple: true },
   mount: { type: "string", multiple: true },
+  "mount-dirs": { type: "boolean" },
   package: { type: "string", multiple: true },
   "max-sessions": { type: "string" },
   "session-ttl": { type: "string" },
@@ -55,16 +56,49 @@ function isDirectory(path: string): boolean {
   }
 }
 
+type Mount = { hostPath: string; guestPath: string; readOnly: boolean };
+
+/**
+ * `--mount-dirs`: each directory argument, read-only at /mnt/<its base name> (-2, -3 after a name already taken).
+ * For launchers that expand a list into separate arguments (an MCP bundle's directory setting); an empty argument
+ * names nothing and is skipped.
+ */
+export function directoryMounts(dirs: string[], taken: Mount[]): Mount[] {
+  const used = new Set(taken.map((m) => m.guestPath));
+  const mounts: Mount[] = [];
+  for (const dir of dirs) {
+    if (dir.trim() === "") continue;
+    const hostPath = resolve(dir);
+    const name = basename(hostPath) || "root";
+    let guestPath = `/mnt/${name}`;
+    for (let n = 2; used.has(guestPath); n++) guestPath = `/mnt/${name}-${n}`;
+    used.add(guestPath);
+    mounts.push({ hostPath, guestPath, readOnly: true });
+  }
+  return mounts;
+}
+
 export function parseMcp(argv: string[]): McpCommand {
   let v: ReturnType<typeof parseArgs<{ args: string[]; options: typeof MCP_OPTIONS }>>["values"];
+  let positionals: string[];
   try {
-    v = parseArgs({ args: argv, options: MCP_OPTIONS, strict: true, allowPositionals: false }).values;
+    ({ values: v, positionals } = parseArgs({
+      args: argv,
+      options: MCP_OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    }));
   } catch (error) {
     const message = (error as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
     if (unknown) throw new UsageError(`unknown flag ${unknown} (see cordon mcp --help)`);
     throw new UsageError(missing ? `${missing} needs a value` : (message.split("\n")[0] ?? ""));
+  }
+  if (positionals.length > 0 && !v["mount-dirs"]) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])} (directories to mount follow --mount-dirs)`,
+    );
   }
   let raw: Record<string, unknown> = {};
   try {
@@ -78,10 +112,13 @@ export function parseMcp(argv: string[]): McpCommand {
     raw.maxSessions = integer("--max-sessions", v["max-sessions"], 0, 100_000);
   if (v["session-ttl"] !== undefined) raw.sessionTtlMs = duration(v["session-ttl"], "--session-ttl");
   if (v.workers !== undefined) raw.workers = integer("--workers", v.workers, 1, 64);
-  const allow = (v["allow-net"] ?? []).flatMap((list) => hosts(list));
+  // An empty --allow-net= (a launcher's empty setting) allows nothing.
+  const allow = (v["allow-net"] ?? []).filter((list) => list.trim() !== "").flatMap((list) => hosts(list));
   const prior = raw.network as { allow?: string[] } | undefined;
   raw.network = { allow: [...(prior?.allow ?? []), ...allow] };
-  raw.mounts = [...((raw.mounts as unknown[]) ?? []), ...(v.mount ?? []).map(mountSpec)];
+  const mounts = [...((raw.mounts as Mount[]) ?? []), ...(v.mount ?? []).map(mountSpec)];
+  const dirMounts = directoryMounts(positionals, mounts);
+  raw.mounts = [...mounts, ...dirMounts];
   raw.packages = [...((raw.packages as string[]) ?? []), ...(v.package ?? [])];
   let config: OperatorConfig;
   try {
@@ -91,7 +128,10 @@ export function parseMcp(argv: string[]): McpCommand {
   }
   for (const m of config.mounts) {
     if (!isDirectory(m.hostPath)) {
-      throw new UsageError(`--mount ${m.hostPath}:${m.guestPath}: no such directory`);
+      const given = dirMounts.some((d) => d.guestPath === m.guestPath)
+        ? `--mount-dirs ${m.hostPath}`
+        : `--mount ${m.hostPath}:${m.guestPath}`;
+      throw new UsageError(`${given}: no such directory`);
     }
     m.hostPath = resolve(m.hostPath);
   }

@@ -206,8 +206,9 @@ export class PoolWorker {
       reply({ call, kind: "error", error: { name: "Error", message: "the run has ended" } });
       return;
     }
-    esbuild()
-      .transform(request.source, request.options)
+    // Through a promise: esbuild() throws when esbuild is not installed; that is the run's error, not the pool's.
+    Promise.resolve()
+      .then(() => esbuild().transform(request.source, request.options))
       .then(
         (result) => reply({ call, kind: "transformed", code: result.code, map: result.map }),
         (error: unknown) =>

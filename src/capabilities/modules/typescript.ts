@@ -151,7 +151,12 @@ function syntaxError(error: unknown, path: string, source: string): SyntaxError 
   // esbuild's columns count from 0, sucrase's (as printed in its message) from 1.
   const column = esbuild ? Number(esbuild[2]) + 1 : sucrase ? Number(sucrase[3]) : Number.NaN;
   let detail = esbuild?.[3] ?? sucrase?.[1] ?? message;
-  if (Number.isNaN(line)) return new SyntaxError(detail);
+  if (Number.isNaN(line)) {
+    // No position (a transformer that is not installed): the file, and no host frame.
+    const result = new SyntaxError(detail);
+    result.stack = `SyntaxError: ${detail}\n    at ${path}`;
+    return result;
+  }
   if (/^(Unexpected|Expected|Unterminated)/.test(detail)) {
     const pos = offsetOf(source, line, column);
     detail = /^Unterminated/.test(detail) ? "Invalid or unexpected token" : unexpected(source, pos);
