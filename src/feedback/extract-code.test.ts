@@ -231,6 +231,15 @@ describe("extractCode: without a fence", () => {
     });
   });
 
+  it.each([
+    "namespace N { export const a = 1 }\nN.a",
+    "declare const x: number;\nconsole.log(1)",
+    "module Shapes { export const sides = 3 }\nShapes.sides",
+    "abstract class Shape { abstract area(): number }\nconsole.log(1)",
+  ])("keeps a first line of TypeScript declarations: %j", (text) => {
+    expect(extractCode(text).code).toBe(text);
+  });
+
   it("keeps leading lines that do not look like sentences", () => {
     const text = "x\nconsole.log(1);";
     expect(extractCode(text).code).toBe(text);

@@ -150,6 +150,7 @@ const CODE_LINE: RegExp[] = [
   /^(?:return|throw)(?:\s|;|$)/,
   /^(?:try|do)\s*\{/,
   /^(?:type\s+[A-Za-z_$][\w$]*\s*(?:<[^>]*>\s*)?=|interface\s+[A-Za-z_$][\w$]*|enum\s+[A-Za-z_$][\w$]*\s*\{)/,
+  /^(?:(?:declare\s+)?(?:namespace|module)\s+[A-Za-z_$][\w$.]*\s*\{|declare\s+(?:const|let|var|function|class|global)\b|abstract\s+class\s)/,
   /^(?:console\.|\/\/|\/\*|#!|["']use strict["'])/,
   /^[([{]/,
   /^[A-Za-z_$][\w$]*(?:\(|\.[A-Za-z_$]|\s*=(?!=))/,
