@@ -41,6 +41,8 @@ interface OpenSession {
 
 /** Text files up to this many characters come back inline; larger ones and binary files by URI. */
 export const INLINE_FILE_CHARS = 4096;
+/** Errors after which a session's state is gone (the memory cap was exceeded, or it was lost before). */
+const LOSES_SESSION = new Set(["SessionLostError", "MemoryLimitError"]);
 const KEEP_FINISHED_MS = 15 * 60 * 1000;
 const MAX_FINISHED = 200;
 const FILE_STORE_BYTES = 64 * 1024 * 1024;
@@ -112,6 +114,13 @@ export class RunService {
           changedFiles(written.files, known, scope, this.files, 0);
         }
         result = await open.session.run(request.code, runOptions);
+        if (result.error && LOSES_SESSION.has(result.error.name)) {
+          // The library keeps a lost session until reset(); here it is closed, and the model is told what to do.
+          this.closeSession(request.sessionId as string);
+          result.error.message = result.error.message.replace(/; call reset\(\) to start again$/, "");
+          result.error.hint =
+            "the session's state is gone and the session is closed: call create_session for a new one";
+        }
       } else {
         result = await this.sandbox.run(request.code, { ...runOptions, files: request.files ?? {} });
       }

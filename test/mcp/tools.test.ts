@@ -185,6 +185,21 @@ describe.each(["stdio", "http"] as const)("over %s", (transport) => {
       expect(text(r)).toMatch(/does not exist or has expired.*create_session/);
     });
 
+    it("closes a session whose memory cap was exceeded, and says what to do", async () => {
+      const id = (await call(client, "create_session", {})).structuredContent?.session_id as string;
+      await call(client, "run_js", { session_id: id, code: "let kept = 1" });
+      const r = await call(client, "run_js", {
+        session_id: id,
+        code: "const a = []; for (;;) a.push(new Array(100000).fill(1))",
+      });
+      expect(r.structuredContent?.error).toMatchObject({
+        name: "MemoryLimitError",
+        hint: "the session's state is gone and the session is closed: call create_session for a new one",
+      });
+      const after = await call(client, "run_js", { session_id: id, code: "kept" });
+      expect(text(after)).toMatch(/does not exist or has expired.*create_session/);
+    });
+
     it("refuses sessions past --max-sessions", async () => {
       const ids: string[] = [];
       let refused: string | undefined;
